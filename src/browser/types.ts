@@ -1,0 +1,62 @@
+/**
+ * Plain data that leaves the browser layer. A measurement is gathered in Chromium,
+ * computed by pure functions, and handed upward as these shapes — nothing here holds
+ * a browser handle, so every value is structured-cloneable and can cross a process
+ * or network boundary unchanged.
+ */
+
+/** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
+export interface Metrics {
+  ttfb: number | null
+  fcp: number | null
+  lcp: number | null
+  cls: number | null
+  tbt: number | null
+  domContentLoaded: number | null
+  load: number | null
+}
+
+/** One request of the page load, for the waterfall. Times are ms from navigation start. */
+export interface RequestEntry {
+  url: string
+  /** CDP resource type, lower-cased: document, stylesheet, script, image, font, xhr, fetch, other… */
+  type: string
+  /** HTTP status, or null when the request failed before a response. */
+  status: number | null
+  start: number
+  end: number | null
+  /** Bytes on the wire (CDP encodedDataLength): headers + body as transferred. */
+  bytes: number
+  /** Chromium's net error text when the request failed (e.g. net::ERR_CONNECTION_REFUSED). */
+  failure?: string
+}
+
+export type MeasureErrorCode =
+  | 'dns_failure'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'tls_error'
+  | 'timeout'
+  | 'http_error'
+  | 'blocked_address'
+  | 'invalid_url'
+  | 'navigation_failed'
+  | 'browser_crashed'
+  | 'runner_lost'
+  | 'node_lost'
+  | 'internal'
+
+export interface MeasureError {
+  code: MeasureErrorCode | (string & {})
+  message: string
+}
+
+export interface Measurement {
+  httpStatus: number | null
+  finalUrl: string | null
+  metrics: Metrics
+  requests: number
+  transferBytes: number
+  entries: RequestEntry[]
+  error: MeasureError | null
+}

@@ -1,0 +1,45 @@
+/**
+ * The data of a speed test: one URL measured from every chosen region node.
+ * These shapes are the public contract of the HTTP API and `wps run --json`
+ * (see DESIGN.md): extend them, don't change them.
+ */
+import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
+
+export type RegionStatus = 'starting' | 'loading' | 'complete' | 'error'
+
+export interface RegionResult {
+  region: string
+  node: string
+  status: RegionStatus
+  httpStatus: number | null
+  finalUrl: string | null
+  metrics: Metrics
+  requests: number | null
+  transferBytes: number | null
+  /** Whether this measurement had to boot a runner (or its browser), and how long that took. */
+  cold: boolean | null
+  bootMs: number | null
+  error: MeasureError | null
+  /** Per-request log for the waterfall; present once complete. */
+  entries?: RequestEntry[]
+}
+
+export type TestState = 'running' | 'done'
+
+export interface SpeedTest {
+  id: string
+  url: string
+  createdAt: string
+  state: TestState
+  results: RegionResult[]
+}
+
+export const emptyMetrics = (): Metrics => ({
+  ttfb: null,
+  fcp: null,
+  lcp: null,
+  cls: null,
+  tbt: null,
+  domContentLoaded: null,
+  load: null,
+})

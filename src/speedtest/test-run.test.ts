@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { type TestEvent, TestRun } from './test-run.ts'
+
+const header = { id: 't1', url: 'https://example.com/', createdAt: '2026-01-01T00:00:00.000Z' }
+const twoRegions = () =>
+  new TestRun(header, [
+    { node: 'n-ord', region: 'ord' },
+    { node: 'n-fra', region: 'fra' },
+  ])
+
+describe('TestRun', () => {
+  it('starts every row as starting and the test as running', () => {
+    const test = twoRegions().snapshot()
+    assert.equal(test.state, 'running')
+    assert.deepEqual(
+      test.results.map((r) => [r.node, r.region, r.status]),
+      [
+        ['n-ord', 'ord', 'starting'],
+        ['n-fra', 'fra', 'starting'],
+      ],
+    )
+  })
+
+  it('streams row changes and ends with done once every row has ended', () => {
+    const run = twoRegions()
+    const events: TestEvent[] = []
+    run.subscribe((e) => events.push(e))
+    events.length = 0
+    run.update('n-ord', { status: 'loading' })
+    run.update('n-ord', { status: 'complete', requests: 12 })
+    assert.equal(run.done, false)
+    run.update('n-fra', { status: 'error', error: { code: 'timeout', message: 'slow' } })
+    assert.deepEqual(
+      events.map((e) => (e.type === 'region' ? `${e.result.node}:${e.result.status}` : 'done')),
+      ['n-ord:loading', 'n-ord:complete', 'n-fra:error', 'done'],
+    )
+    const done = events.at(-1)
+    assert.ok(done?.type === 'done')
+    assert.equal(done.test.state, 'done')
+    assert.equal(done.test.results[0]?.requests, 12)
+  })
+
+  it('never moves a row backwards or changes an ended row', () => {
+    const run = twoRegions()
+    assert.equal(run.update('n-ord', { status: 'complete', requests: 3 }), true)
+    assert.equal(run.update('n-ord', { status: 'loading' }), false)
+    assert.equal(run.update('n-ord', { status: 'error', error: { code: 'x', message: 'y' } }), false)
+    assert.equal(run.update('n-fra', { status: 'loading' }), true)
+    assert.equal(run.update('n-fra', { status: 'starting' }), false)
+    assert.equal(run.update('nobody', { status: 'loading' }), false)
+    assert.equal(run.snapshot().results[0]?.status, 'complete')
+  })
+
+  it('gives a late subscriber the current state first, and done if done', () => {
+    const run = twoRegions()
+    run.update('n-ord', { status: 'loading' })
+    const seen: string[] = []
+    run.subscribe((e) => seen.push(e.type === 'region' ? e.result.status : 'done'))
+    assert.deepEqual(seen, ['loading', 'starting'])
+    run.failPending({ code: 'node_lost', message: 'gone' })
+    const late: string[] = []
+    run.subscribe((e) => late.push(e.type === 'region' ? e.result.status : 'done'))
+    assert.deepEqual(late, ['error', 'error', 'done'])
+  })
+
+  it('hands out copies, so listeners cannot corrupt the state', () => {
+    const run = twoRegions()
+    run.subscribe((e) => {
+      if (e.type === 'region') e.result.status = 'complete'
+    })
+    assert.equal(run.snapshot().results[0]?.status, 'starting')
+  })
+})

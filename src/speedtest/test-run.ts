@@ -1,0 +1,106 @@
+/**
+ * The life of one speed test on the node that started it: a row per region node, each
+ * moving `starting → loading → complete | error`, and the whole test `done` once every
+ * row has ended. Every change is published to subscribers, and a subscriber that joins
+ * late is first handed the current state, so nothing is missed.
+ *
+ *   const run = new TestRun({ id, url, createdAt }, [{ node: 'n1', region: 'ord' }])
+ *   run.subscribe((event) => sse.write(event))   // → { type: 'region', result } …, then { type: 'done', test }
+ *   run.update('n1', { status: 'loading' })
+ *   run.update('n1', { status: 'complete', metrics, requests: 12, … })
+ *
+ * Transitions only move forward: a late `loading` after `complete` is ignored, so
+ * messages that race over the network cannot roll a row back.
+ */
+import { emptyMetrics, type RegionResult, type RegionStatus, type SpeedTest } from './model.ts'
+
+export type TestEvent = { type: 'region'; result: RegionResult } | { type: 'done'; test: SpeedTest }
+
+export type TestListener = (event: TestEvent) => void
+
+const RANK: Record<RegionStatus, number> = { starting: 0, loading: 1, complete: 2, error: 2 }
+
+export const isFinal = (status: RegionStatus): boolean => RANK[status] === 2
+
+export interface RowTarget {
+  node: string
+  region: string
+}
+
+export class TestRun {
+  readonly #rows = new Map<string, RegionResult>()
+  readonly #listeners = new Set<TestListener>()
+  readonly #header: Pick<SpeedTest, 'id' | 'url' | 'createdAt'>
+
+  constructor(header: Pick<SpeedTest, 'id' | 'url' | 'createdAt'>, targets: RowTarget[]) {
+    this.#header = header
+    for (const { node, region } of targets) this.#rows.set(node, startingRow(node, region))
+  }
+
+  get id(): string {
+    return this.#header.id
+  }
+
+  get done(): boolean {
+    return [...this.#rows.values()].every((row) => isFinal(row.status))
+  }
+
+  snapshot(): SpeedTest {
+    return {
+      ...this.#header,
+      state: this.done ? 'done' : 'running',
+      results: [...this.#rows.values()].map((row) => structuredClone(row)),
+    }
+  }
+
+  /** Applies a change to a row; returns false when it was ignored (unknown row, or a step backwards). */
+  update(node: string, change: Partial<RegionResult> & { status: RegionStatus }): boolean {
+    const row = this.#rows.get(node)
+    if (!row || isFinal(row.status) || RANK[change.status] < RANK[row.status]) return false
+    const wasDone = this.done
+    const next: RegionResult = { ...row, ...change, node: row.node, region: row.region }
+    this.#rows.set(node, next)
+    this.#emit({ type: 'region', result: structuredClone(next) })
+    if (!wasDone && this.done) this.#emit({ type: 'done', test: this.snapshot() })
+    return true
+  }
+
+  /** Ends every row still in flight with the given error (shutdown, cancellation). */
+  failPending(error: { code: string; message: string }): void {
+    for (const [node, row] of this.#rows) {
+      if (!isFinal(row.status)) this.update(node, { status: 'error', error })
+    }
+  }
+
+  /** Replays the current state to the listener, then streams changes. Returns an unsubscribe. */
+  subscribe(listener: TestListener): () => void {
+    for (const row of this.#rows.values()) listener({ type: 'region', result: structuredClone(row) })
+    if (this.done) {
+      listener({ type: 'done', test: this.snapshot() })
+      return () => {}
+    }
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #emit(event: TestEvent): void {
+    for (const listener of this.#listeners) listener(event)
+    if (event.type === 'done') this.#listeners.clear()
+  }
+}
+
+function startingRow(node: string, region: string): RegionResult {
+  return {
+    region,
+    node,
+    status: 'starting',
+    httpStatus: null,
+    finalUrl: null,
+    metrics: emptyMetrics(),
+    requests: null,
+    transferBytes: null,
+    cold: null,
+    bootMs: null,
+    error: null,
+  }
+}
