@@ -16,7 +16,17 @@ describe('normalizeUrl', () => {
   })
 
   it('refuses what is not an http(s) URL with a real host', () => {
-    for (const bad of ['', '   ', 'ftp://example.com', 'javascript:alert(1)', 'http://', 'not a url', 'http://foo', 'http://user:pw@example.com', 42]) {
+    for (const bad of [
+      '',
+      '   ',
+      'ftp://example.com',
+      'javascript:alert(1)',
+      'http://',
+      'not a url',
+      'http://foo',
+      'http://user:pw@example.com',
+      42,
+    ]) {
       assert.equal(normalized(bad), 'invalid_url', String(bad))
     }
   })

@@ -44,7 +44,11 @@ export function normalizeUrl(input: unknown): Normalized {
   const host = url.hostname
   if (host === '') return invalid('The URL has no host name.')
   const bareHost = host.replace(/^\[|\]$/g, '')
-  if (!isIP(bareHost) && host !== 'localhost' && !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*\.?$/i.test(host)) {
+  if (
+    !isIP(bareHost) &&
+    host !== 'localhost' &&
+    !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*\.?$/i.test(host)
+  ) {
     return invalid(`"${host}" is not a real host name (expected something like example.com).`)
   }
   url.hash = ''

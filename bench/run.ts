@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark, each printing its figures and ratios. Targets live
+ * here, not in timed tests, because a noisy 2-core machine makes timing assertions flaky.
+ * Pass section names to run some: `npm run bench -- overhead`.
+ */
+import { benchOverhead } from './overhead.ts'
+
+const SECTIONS: Record<string, () => Promise<unknown>> = {
+  overhead: () => benchOverhead(),
+}
+
+const chosen = process.argv.slice(2)
+for (const name of chosen.length > 0 ? chosen : Object.keys(SECTIONS)) {
+  const section = SECTIONS[name]
+  if (!section) {
+    console.error(`unknown section ${name}; choose from ${Object.keys(SECTIONS).join(', ')}`)
+    process.exit(2)
+  }
+  await section()
+}

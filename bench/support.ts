@@ -1,0 +1,128 @@
+/**
+ * Small tools the benchmarks share: percentiles, a `wps serve` child process, the CPU
+ * time of a process tree (a runner and its Chromium included), and a test followed
+ * over SSE from POST to its last event.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { SpeedTest } from '../src/speedtest/model.ts'
+import { readEvents, type SseEvent } from '../test/support/sse.ts'
+
+export const WPS_BIN = fileURLToPath(new URL('../bin/wps.mjs', import.meta.url))
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index] ?? Number.NaN
+}
+
+export const median = (values: number[]): number => percentile(values, 50)
+
+export const fmt = (ms: number): string => `${ms.toFixed(1)} ms`
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface ServeProcess {
+  url: string
+  child: ChildProcess
+  stop(): Promise<void>
+}
+
+/** Starts `wps serve` on a free port and resolves once it prints its URL. */
+export async function startServe(env: Record<string, string> = {}): Promise<ServeProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [WPS_BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+    env: { ...process.env, WPS_ALLOW_PRIVATE: '1', WPS_RATE_LIMIT_PER_MIN: '100000', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (out.includes('serving http://')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`wps serve exited early with ${code}`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+const CLOCK_TICKS = 100
+
+/** utime + stime (s) of a process and all its live descendants, from /proc. */
+export function treeCpuSeconds(rootPid: number): number {
+  const parents = new Map<number, number>()
+  const cpu = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parents.set(Number(entry), Number(fields[1]))
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS)
+    } catch {
+      // the process ended while we read
+    }
+  }
+  let total = 0
+  for (const [pid, seconds] of cpu) {
+    let p: number | undefined = pid
+    while (p !== undefined && p > 1 && p !== rootPid) p = parents.get(p)
+    if (p === rootPid) total += seconds
+  }
+  return total
+}
+
+export interface TimedTest {
+  test: SpeedTest
+  events: SseEvent[]
+  /** ms from sending POST to the `done` event */
+  wallMs: number
+  /** ms from sending POST to each node's final row event */
+  completeAtMs: Map<string, number>
+}
+
+/** POSTs a test and follows it over SSE until done. */
+export async function timeTest(base: string, body: { url: string; regions?: string[] }): Promise<TimedTest> {
+  const t0 = performance.now()
+  const response = await fetch(`${base}/api/tests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (response.status !== 201) throw new Error(`POST /api/tests → ${response.status} ${await response.text()}`)
+  const { links } = (await response.json()) as { links: { events: string } }
+  const sent = performance.now() - t0
+  const events = await readEvents(`${base}${links.events}`, (e) => e.event === 'done', 300_000)
+  const completeAtMs = new Map<string, number>()
+  for (const e of events) {
+    const row = e.data as { node?: string; status?: string }
+    if (e.event === 'region' && row.node && (row.status === 'complete' || row.status === 'error')) {
+      completeAtMs.set(row.node, sent + e.at)
+    }
+  }
+  const done = events.at(-1)
+  if (!done || done.event !== 'done') throw new Error('test ended without a done event')
+  return { test: done.data as SpeedTest, events, wallMs: sent + done.at, completeAtMs }
+}

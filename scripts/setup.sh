@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what World Page Speed needs and is missing: npm dependencies, Chromium (and,
+# with --with-nats, nats-server) from the OS packages when root, and the built web page.
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PUPPETEER_SKIP_DOWNLOAD=1
+
+with_nats=0
+for arg in "$@"; do [ "$arg" = "--with-nats" ] && with_nats=1; done
+
+say() { echo "[setup] $*" >&2; }
+
+# npm dependencies: install when missing or when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+apt_updated=0
+apt_install() {
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then return 1; fi
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  say "installing $* from the OS packages"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+find_chrome() {
+  if [ -n "${CHROME_PATH:-}" ]; then [ -x "$CHROME_PATH" ] && echo "$CHROME_PATH"; return; fi
+  for c in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    if [ -x "$c" ]; then echo "$c"; return; fi
+  done
+}
+
+if [ -z "$(find_chrome)" ]; then
+  if [ -n "${CHROME_PATH:-}" ]; then
+    say "CHROME_PATH=$CHROME_PATH is not an executable file."; exit 1
+  fi
+  apt_install chromium || true
+  if [ -z "$(find_chrome)" ]; then
+    say "Chromium was not found and could not be installed (needs root and apt-get)."
+    say "Install Chromium or Chrome, then set CHROME_PATH=/path/to/chrome."
+    exit 1
+  fi
+fi
+
+if [ "$with_nats" = 1 ] && ! command -v nats-server >/dev/null; then
+  apt_install nats-server || { say "nats-server is missing: install it (apt-get install nats-server) or put it on PATH."; exit 1; }
+fi
+
+# The web page: build when missing or older than its sources.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
+  say "building the web page"
+  npx vite build web --logLevel warn
+fi

@@ -1,0 +1,87 @@
+/**
+ * A node's settings, read once from the environment (DESIGN.md lists them). Defaults
+ * make one laptop a working node; every cloud difference is a variable, not code.
+ *
+ *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
+ */
+import { availableParallelism, hostname } from 'node:os'
+
+export type PoolBackendName = 'process' | 'local'
+
+export interface PoolConfig {
+  backend: PoolBackendName
+  min: number
+  max: number
+  maxConcurrency: number
+  idleShutdownMs: number
+}
+
+export interface NodeConfig {
+  port: number
+  host: string
+  region: string
+  natsUrl: string | null
+  navTimeoutMs: number
+  queueTimeoutMs: number
+  allowPrivate: boolean
+  startsPerMinute: number
+  /** Added round-trip time for this node's browser traffic (latency emulator), 0 = none. */
+  latencyMs: number
+  machineId: string
+  pool: PoolConfig
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
+  }
+  return value
+}
+
+/**
+ * One page load keeps both cores of a 2-core machine busy for about half a second, and
+ * concurrent loads on one machine inflate each other's numbers (DESIGN.md: 2.3× at 4),
+ * so the machine's budget is one load per two cores, shared by every local runner.
+ */
+export function machineLoadBudget(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2))
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
+  const backend = (env.WPS_POOL_BACKEND || defaults.backend || 'process') as PoolBackendName
+  if (backend !== 'process' && backend !== 'local') {
+    throw new ConfigError(`WPS_POOL_BACKEND must be "process" or "local", got "${env.WPS_POOL_BACKEND}".`)
+  }
+  const region = env.WPS_REGION || 'local'
+  if (!/^[a-z0-9-]{1,32}$/.test(region)) {
+    throw new ConfigError(`WPS_REGION must be a short lower-case code such as "ord", got "${region}".`)
+  }
+  const budget = machineLoadBudget()
+  const min = integer(env, 'WPS_POOL_MIN', 0)
+  const max = integer(env, 'WPS_POOL_MAX', budget, 1)
+  if (min > max) throw new ConfigError(`WPS_POOL_MIN (${min}) is larger than WPS_POOL_MAX (${max}).`)
+  return {
+    port: integer(env, 'PORT', 4000),
+    host: env.HOST || '0.0.0.0',
+    region,
+    natsUrl: env.NATS_URL || null,
+    navTimeoutMs: integer(env, 'WPS_NAV_TIMEOUT_MS', 30_000, 1000),
+    queueTimeoutMs: integer(env, 'WPS_QUEUE_TIMEOUT_MS', 120_000, 1000),
+    allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
+    startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
+    latencyMs: integer(env, 'WPS_LATENCY_MS', 0),
+    machineId: env.FLY_MACHINE_ID || env.WPS_MACHINE_ID || hostname(),
+    pool: {
+      backend,
+      min,
+      max,
+      maxConcurrency: integer(env, 'WPS_POOL_MAX_CONCURRENCY', 1, 1),
+      idleShutdownMs: integer(env, 'WPS_POOL_IDLE_SHUTDOWN_MS', 30_000, 100),
+    },
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * A node, assembled: the cluster membership, this node's browser pool, the service that
+ * answers `measure` for this region, and the test orchestration — everything but HTTP.
+ * `wps serve` puts a server in front of it; `wps run` uses it directly.
+ *
+ *   const node = await startNode(readConfig(process.env))
+ *   const started = await node.speedTests.start({ url: 'example.com' })
+ *   await node.stop()     // ends tests, runners and their browsers, then leaves the cluster
+ */
+import { fileURLToPath } from 'node:url'
+import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
+import { connectNatsCluster } from '../cluster/nats.ts'
+import type { Cluster } from '../cluster/types.ts'
+import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
+import { startLatencyProxy } from '../latency/proxy.ts'
+import { serveMeasurements } from '../speedtest/region-service.ts'
+import { SpeedTests } from '../speedtest/speed-tests.ts'
+import { MemoryTestStore } from '../speedtest/store.ts'
+import type { NodeConfig, PoolConfig } from './config.ts'
+
+export interface Node {
+  config: NodeConfig
+  cluster: Cluster
+  pool: Pool
+  speedTests: SpeedTests
+  stop(): Promise<void>
+}
+
+const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
+
+export function createPoolBackend(config: PoolConfig): Backend {
+  if (config.backend === 'local') return new LocalBackend()
+  // A runner is this same app started as `wps runner`: it imports the same tasks.
+  return new ProcessBackend({ command: process.execPath, args: [WPS_BIN, 'runner'] })
+}
+
+export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
+  const nodeId = `${config.region}-${config.machineId}-${process.pid}`
+  const pool = new Pool({
+    name: 'browser',
+    backend: createPoolBackend(config.pool),
+    min: config.pool.min,
+    max: config.pool.max,
+    maxConcurrency: config.pool.maxConcurrency,
+    idleShutdownAfter: config.pool.idleShutdownMs,
+  })
+  const member = {
+    node: nodeId,
+    region: config.region,
+    machineId: config.machineId,
+    capacity: config.pool.max * config.pool.maxConcurrency,
+    ...(options.httpUrl ? { httpUrl: options.httpUrl } : {}),
+  }
+  const cluster = config.natsUrl
+    ? await connectNatsCluster({ servers: config.natsUrl, member })
+    : createMemoryCluster(new MemoryHub(), member)
+  const proxy = config.latencyMs > 0 ? await startLatencyProxy({ rttMs: config.latencyMs }) : null
+  serveMeasurements(cluster, {
+    pool,
+    navTimeoutMs: config.navTimeoutMs,
+    queueTimeoutMs: config.queueTimeoutMs,
+    ...(proxy ? { proxyServer: proxy.url } : {}),
+  })
+  const speedTests = new SpeedTests({
+    cluster,
+    store: new MemoryTestStore(),
+    allowPrivate: config.allowPrivate,
+    deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
+  })
+  let stopping: Promise<void> | null = null
+  return {
+    config,
+    cluster,
+    pool,
+    speedTests,
+    stop: () => {
+      stopping ??= (async () => {
+        await speedTests.close()
+        await pool.shutdown()
+        await cluster.close()
+        await proxy?.close()
+      })()
+      return stopping
+    },
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * How `wps run` shows a test in a terminal: one progress line per row change (stderr)
+ * and a table of the final rows (stdout). Pure functions of the data.
+ *
+ *   progressLine(result)   // → 'ord  Loading page'
+ *   resultTable(test)      // → aligned text table, one line per region
+ */
+import type { RegionResult, SpeedTest } from '../speedtest/model.ts'
+
+export const formatMs = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`
+
+export const formatBytes = (bytes: number | null | undefined): string => {
+  if (bytes === null || bytes === undefined) return '—'
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`
+}
+
+const STATUS_TEXT: Record<RegionResult['status'], string> = {
+  starting: 'Starting browser',
+  loading: 'Loading page',
+  complete: 'Complete',
+  error: 'Error',
+}
+
+export function progressLine(result: RegionResult): string {
+  const cold = result.cold && result.bootMs ? ` (cold start ${formatMs(result.bootMs)})` : ''
+  if (result.status === 'error')
+    return `${result.region}  Error: ${result.error?.message ?? 'unknown'}${cold}`
+  if (result.status === 'complete')
+    return `${result.region}  Complete: load ${formatMs(result.metrics.load)}${cold}`
+  return `${result.region}  ${STATUS_TEXT[result.status]}`
+}
+
+export function resultTable(test: SpeedTest): string {
+  const header = [
+    'region',
+    'status',
+    'http',
+    'ttfb',
+    'fcp',
+    'lcp',
+    'cls',
+    'tbt',
+    'dcl',
+    'load',
+    'requests',
+    'bytes',
+  ]
+  const rows = test.results.map((r) => [
+    r.region,
+    r.status === 'error' ? (r.error?.code ?? 'error') : r.status,
+    r.httpStatus === null ? '—' : String(r.httpStatus),
+    formatMs(r.metrics.ttfb),
+    formatMs(r.metrics.fcp),
+    formatMs(r.metrics.lcp),
+    r.metrics.cls === null ? '—' : r.metrics.cls.toFixed(3),
+    formatMs(r.metrics.tbt),
+    formatMs(r.metrics.domContentLoaded),
+    formatMs(r.metrics.load),
+    r.requests === null ? '—' : String(r.requests),
+    formatBytes(r.transferBytes),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  const errors = test.results.filter((r) => r.error).map((r) => `${r.region}: ${r.error?.message}`)
+  return [`${test.url}`, line(header), ...rows.map(line), ...errors].join('\n')
+}
+
+/** Exit 0 only when every region completed with an HTTP status below 400. */
+export function exitCodeFor(test: SpeedTest): number {
+  const passed = test.results.every(
+    (r) => r.status === 'complete' && r.httpStatus !== null && r.httpStatus < 400,
+  )
+  return passed && test.results.length > 0 ? 0 : 1
+}

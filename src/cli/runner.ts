@@ -1,0 +1,12 @@
+/**
+ * `wps runner`: what a pool backend starts. It loads the same tasks the parent calls
+ * and hands the process to FLAME's runner loop, which talks to the parent over IPC and
+ * exits when the parent goes away. Not for people.
+ */
+import { startRunner } from '../flame/index.ts'
+import '../speedtest/timed-nav.ts'
+
+export async function runner(): Promise<number> {
+  await startRunner()
+  return 0
+}

@@ -1,0 +1,44 @@
+/**
+ * The one shape every API error takes: `{ "error": { "code", "message" } }`, with the
+ * HTTP status that belongs to the code. Routes throw or send these; nothing else
+ * invents error JSON.
+ *
+ *   reply.code(statusFor('not_found')).send(errorBody('not_found', 'No test with id abc.'))
+ */
+export type ApiErrorCode =
+  | 'invalid_url'
+  | 'blocked_address'
+  | 'unknown_region'
+  | 'rate_limited'
+  | 'not_found'
+  | 'bad_request'
+  | 'internal'
+
+const STATUS: Record<ApiErrorCode, number> = {
+  invalid_url: 400,
+  blocked_address: 400,
+  unknown_region: 400,
+  bad_request: 400,
+  rate_limited: 429,
+  not_found: 404,
+  internal: 500,
+}
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string }
+}
+
+export const statusFor = (code: ApiErrorCode): number => STATUS[code]
+
+export const errorBody = (code: ApiErrorCode, message: string): ApiErrorBody => ({ error: { code, message } })
+
+/** An error that knows its API code; thrown from hooks and plugins that cannot reply themselves. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly statusCode = STATUS[code],
+  ) {
+    super(message)
+  }
+}

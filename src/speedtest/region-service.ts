@@ -1,0 +1,101 @@
+/**
+ * The region side of a test: this node's answer to `measure`. It runs the timed
+ * navigation on the node's own browser pool — so runners boot in this node's region —
+ * and turns what the pool and the browser report into row updates for the requester:
+ * `starting` while a runner or its browser boots, `loading` once the page is requested,
+ * then the final row with numbers or an error in words.
+ *
+ *   serveMeasurements(cluster, { pool, navTimeoutMs: 30_000 })
+ */
+import type { Measurement } from '../browser/types.ts'
+import type { Cluster } from '../cluster/types.ts'
+import { FlameError, type Pool } from '../flame/index.ts'
+import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
+import { type TimedNavMessage, timedNav } from './timed-nav.ts'
+
+export interface RegionServiceOptions {
+  pool: Pool
+  navTimeoutMs: number
+  /** How long a measurement may wait for a free runner before it gives up. */
+  queueTimeoutMs: number
+  proxyServer?: string
+}
+
+export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
+  cluster.serve(MEASURE_METHOD, async (payload, emit, signal) => {
+    const request = parseMeasureRequest(payload)
+    if (!request) return failed('internal', 'The measure request was malformed.')
+    const boot = { cold: false, bootMs: 0 }
+    try {
+      const measurement = await options.pool.call(
+        timedNav,
+        {
+          url: request.url,
+          timeoutMs: options.navTimeoutMs,
+          ...(options.proxyServer ? { proxyServer: options.proxyServer } : {}),
+        },
+        {
+          // Room for the queue, a boot and the page's own timeout, so the browser's
+          // `timeout` error (with partial numbers) wins over the pool's bare one.
+          timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
+          signal,
+          onPlaced: (placement) => {
+            if (placement.cold) {
+              boot.cold = true
+              boot.bootMs += placement.bootMs
+            }
+          },
+          onMessage: (message) => {
+            const m = message as TimedNavMessage
+            if (m.type === 'browser' && m.cold) {
+              boot.cold = true
+              boot.bootMs += m.launchMs
+            } else if (m.type === 'loading') {
+              emit({ status: 'loading', cold: boot.cold, bootMs: boot.bootMs } satisfies RegionUpdate)
+            }
+          },
+        },
+      )
+      return toFinalUpdate(measurement, boot)
+    } catch (error) {
+      return { ...failedFromPool(error), cold: boot.cold, bootMs: boot.bootMs }
+    }
+  })
+}
+
+export function toFinalUpdate(
+  measurement: Measurement,
+  boot: { cold: boolean; bootMs: number },
+): RegionUpdate {
+  return {
+    status: measurement.error ? 'error' : 'complete',
+    httpStatus: measurement.httpStatus,
+    finalUrl: measurement.finalUrl,
+    metrics: measurement.metrics,
+    requests: measurement.requests,
+    transferBytes: measurement.transferBytes,
+    entries: measurement.entries,
+    cold: boot.cold,
+    bootMs: boot.bootMs,
+    error: measurement.error,
+  }
+}
+
+const failed = (code: string, message: string): RegionUpdate => ({
+  status: 'error',
+  error: { code, message },
+})
+
+function failedFromPool(error: unknown): RegionUpdate {
+  if (error instanceof FlameError) {
+    switch (error.code) {
+      case 'runner_lost':
+        return failed('runner_lost', 'The browser runner for this region died mid-test.')
+      case 'timeout':
+        return failed('timeout', 'No browser in this region became free in time; try again shortly.')
+      default:
+        return failed(error.code, error.message)
+    }
+  }
+  return failed('internal', error instanceof Error ? error.message : String(error))
+}

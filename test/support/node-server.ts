@@ -1,0 +1,43 @@
+/**
+ * An in-process node with its HTTP server on a free loopback port — the whole stack of
+ * `wps serve` minus the process boundary, for API tests.
+ *
+ *   const server = await startTestServer({ WPS_ALLOW_PRIVATE: '1' })
+ *   await fetch(`${server.url}/api/regions`)
+ *   await server.close()
+ */
+import { fileURLToPath } from 'node:url'
+import { readConfig } from '../../src/cli/config.ts'
+import { type Node, startNode } from '../../src/cli/node.ts'
+import { buildServer } from '../../src/server/app.ts'
+
+export interface TestServer {
+  url: string
+  node: Node
+  close(): Promise<void>
+}
+
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = readConfig({ WPS_POOL_BACKEND: 'local', WPS_POOL_IDLE_SHUTDOWN_MS: '60000', ...env })
+  const node = await startNode(config)
+  const app = await buildServer({
+    speedTests: node.speedTests,
+    cluster: node.cluster,
+    pools: () => [node.pool.stats()],
+    webRoot: WEB_ROOT,
+    startsPerMinute: config.startsPerMinute,
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (typeof address !== 'object' || !address) throw new Error('server has no address')
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    node,
+    close: async () => {
+      await app.close()
+      await node.stop()
+    },
+  }
+}
