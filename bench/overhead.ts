@@ -39,7 +39,9 @@ export async function benchOverhead(runs = 20): Promise<Record<string, number>> 
     console.log(`page load (median)        ${fmt(figures.loadMedianMs)}`)
     console.log(`tool overhead median      ${fmt(figures.overheadMedianMs)}   (target ≤ 100 ms)`)
     console.log(`tool overhead p90         ${fmt(figures.overheadP90Ms)}`)
-    console.log(`CPU per measurement       ${figures.cpuSecondsPerTest.toFixed(2)} CPU-s (server + runner + Chromium)`)
+    console.log(
+      `CPU per measurement       ${figures.cpuSecondsPerTest.toFixed(2)} CPU-s (server + runner + Chromium)`,
+    )
     return figures
   } finally {
     await server.stop()

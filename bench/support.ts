@@ -111,7 +111,8 @@ export async function timeTest(base: string, body: { url: string; regions?: stri
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-  if (response.status !== 201) throw new Error(`POST /api/tests → ${response.status} ${await response.text()}`)
+  if (response.status !== 201)
+    throw new Error(`POST /api/tests → ${response.status} ${await response.text()}`)
   const { links } = (await response.json()) as { links: { events: string } }
   const sent = performance.now() - t0
   const events = await readEvents(`${base}${links.events}`, (e) => e.event === 'done', 300_000)

@@ -1,5 +1,6 @@
 /**
- * `wps serve [--port N]`: a node with its web page and API. Prints the URL it serves,
+ * `wps serve [--port N] [--host H] [--latency MS]`: a node with its web page and API.
+ * `--latency` adds that round-trip time to every connection its browsers make. Prints the URL it serves,
  * and on SIGTERM/SIGINT ends running tests, runners and browsers before exiting.
  */
 import { fileURLToPath } from 'node:url'
@@ -12,10 +13,11 @@ import { onShutdownSignal } from './signals.ts'
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 export async function serve(argv: string[]): Promise<number> {
-  const { options } = parseArgs(argv, { port: 'value', host: 'value' })
+  const { options } = parseArgs(argv, { port: 'value', host: 'value', latency: 'value' })
   const env = { ...process.env }
   if (typeof options.port === 'string') env.PORT = options.port
   if (typeof options.host === 'string') env.HOST = options.host
+  if (typeof options.latency === 'string') env.WPS_LATENCY_MS = options.latency
   const config = readConfig(env)
   const node = await startNode(config)
   const app = await buildServer({
@@ -38,12 +40,15 @@ export async function serve(argv: string[]): Promise<number> {
     `World Page Speed serving http://${shownHost}:${port} (region ${config.region}, node ${node.cluster.self.node})`,
   )
 
-  return new Promise((resolve) => {
-    onShutdownSignal(async (signal) => {
-      console.error(`${signal}: stopping…`)
-      await app.close()
-      await node.stop()
-      resolve(0)
-    })
+  const stop = async () => {
+    await app.close()
+    await node.stop()
+  }
+  onShutdownSignal(async (signal) => {
+    console.error(`${signal}: stopping…`)
+    await stop()
   })
+  // Started by `wps dev` (or any parent) with an IPC channel: go when the parent goes.
+  if (process.channel) process.once('disconnect', () => void stop().finally(() => process.exit(0)))
+  return new Promise<number>(() => {})
 }

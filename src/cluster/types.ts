@@ -54,12 +54,26 @@ export interface Cluster {
 
 export type ClusterErrorCode = 'node_lost' | 'unknown_node' | 'remote_error' | 'timeout' | 'aborted'
 
+/** What a handler threw, as it crossed the wire (only on `remote_error`). */
+export interface RemoteErrorInfo {
+  message: string
+  stack?: string
+  name?: string
+  /** The thrown error's own `code`, when it had a string one (e.g. `runner_lost`). */
+  code?: string
+}
+
 export class ClusterError extends Error {
+  /** Set on `remote_error`: the handler's error as it was thrown there. */
+  readonly remote?: RemoteErrorInfo
+
   constructor(
     readonly code: ClusterErrorCode,
     message: string,
+    details?: { remote?: RemoteErrorInfo },
   ) {
     super(message)
     this.name = 'ClusterError'
+    if (details?.remote) this.remote = details.remote
   }
 }

@@ -22,8 +22,11 @@ export async function readEvents(
   const events: SseEvent[] = []
   const decoder = new TextDecoder()
   let buffer = ''
-  for await (const chunk of response.body) {
-    buffer += decoder.decode(chunk, { stream: true })
+  const reader = response.body.getReader()
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) break
+    buffer += decoder.decode(value, { stream: true })
     let end = buffer.indexOf('\n\n')
     while (end !== -1) {
       const frame = buffer.slice(0, end)
@@ -36,7 +39,7 @@ export async function readEvents(
       const event = { event: name, data: JSON.parse(data) as unknown, at: performance.now() - started }
       events.push(event)
       if (until(event)) {
-        await response.body.cancel()
+        await reader.cancel()
         return events
       }
     }

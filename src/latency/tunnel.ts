@@ -1,0 +1,80 @@
+/**
+ * CONNECT tunnels (what a browser uses for https:// and wss:// through a proxy),
+ * with a far-away link emulated in between: opening the connection to the target
+ * costs one round trip, like a TCP handshake, and from then on every chunk spends
+ * half a round trip in flight in each direction — so a TLS handshake costs one
+ * more round trip and each request/response another, as it would over the wire.
+ *
+ *   server.on('connect', (req, socket, head) => openTunnel(req.url!, socket, head, { rttMs: 100, track }))
+ */
+
+import net from 'node:net'
+import type { Duplex } from 'node:stream'
+import { DelayLine } from './delay-line.ts'
+
+export interface LinkOptions {
+  rttMs: number
+  /** Registers a socket so the proxy can destroy it on close. */
+  track: (socket: net.Socket | Duplex) => void
+}
+
+export function openTunnel(authority: string, client: Duplex, head: Buffer, options: LinkOptions): void {
+  options.track(client)
+  client.on('error', () => client.destroy())
+  const target = parseAuthority(authority)
+  if (!target) {
+    client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    return
+  }
+  const handshake = setTimeout(() => {
+    if (client.destroyed) return
+    const upstream = net.connect({ host: target.host, port: target.port, noDelay: true })
+    options.track(upstream)
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
+      client.end(
+        `HTTP/1.1 502 Bad Gateway\r\nX-Wps-Proxy-Error: ${error.code ?? 'ERROR'}\r\nConnection: close\r\n\r\n`,
+      )
+    })
+    upstream.once('connect', () => {
+      upstream.removeAllListeners('error')
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      const toTarget = new DelayLine(options.rttMs / 2)
+      const toClient = new DelayLine(options.rttMs / 2)
+      if (head.length > 0) toTarget.push(() => upstream.write(head))
+      delayedPipe(client, upstream, toTarget)
+      delayedPipe(upstream, client, toClient)
+    })
+  }, options.rttMs)
+  client.once('close', () => clearTimeout(handshake))
+}
+
+/**
+ * Copies `from` into `to` through `line`, keeping order and honouring back-pressure.
+ * An orderly end travels the line like data; an error tears both sides down at once.
+ */
+export function delayedPipe(from: Duplex, to: Duplex, line: DelayLine): void {
+  from.on('data', (chunk: Buffer) => {
+    line.push(() => {
+      if (to.destroyed) return
+      if (!to.write(chunk)) {
+        from.pause()
+        to.once('drain', () => from.resume())
+      }
+    })
+  })
+  from.on('end', () => line.push(() => to.end()))
+  from.on('error', () => {
+    line.stop()
+    to.destroy()
+  })
+  // Closing without an error also travels the line, so data still in flight is not cut off.
+  from.on('close', () => line.push(() => to.end()))
+}
+
+function parseAuthority(authority: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(authority)
+  if (!match) return undefined
+  const port = Number(match[3])
+  if (port < 1 || port > 65535) return undefined
+  return { host: (match[1] ?? match[2])!, port }
+}

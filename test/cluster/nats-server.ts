@@ -1,0 +1,131 @@
+/**
+ * A real `nats-server` for tests: started on a free port on 127.0.0.1, ready when it
+ * accepts connections, stopped (and restartable on the same port, to test
+ * reconnects) on demand, and never left behind — it is killed when this process
+ * exits, including on SIGTERM/SIGINT.
+ *
+ *   const nats = await startNatsServer()
+ *   const cluster = await connectNatsCluster({ servers: nats.url, member })
+ *   await nats.restart() // same port: clients reconnect
+ *   await nats.stop()
+ *
+ * The binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else /usr/sbin/nats-server.
+ */
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import net from 'node:net'
+
+export interface NatsServer {
+  url: string
+  port: number
+  readonly pid: number | undefined
+  stop(): Promise<void>
+  /** Stop, then start again on the same port. */
+  restart(): Promise<void>
+}
+
+const running = new Set<ChildProcess>()
+let exitHooksInstalled = false
+
+export function natsServerBinary(): string {
+  const fromEnv = process.env.NATS_SERVER_BIN
+  if (fromEnv) return fromEnv
+  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' })
+  const onPath = which.stdout.trim()
+  if (which.status === 0 && onPath) return onPath
+  if (existsSync('/usr/sbin/nats-server')) return '/usr/sbin/nats-server'
+  throw new Error(
+    'nats-server not found: install it (Debian/Ubuntu: `apt-get install nats-server`) or set NATS_SERVER_BIN',
+  )
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+export async function startNatsServer(options: { port?: number } = {}): Promise<NatsServer> {
+  const binary = natsServerBinary()
+  const port = options.port ?? (await freePort())
+  installExitHooks()
+  let child = await launch(binary, port)
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return child.pid
+    },
+    stop: () => terminate(child),
+    async restart() {
+      await terminate(child)
+      child = await launch(binary, port)
+    },
+  }
+}
+
+async function launch(binary: string, port: number): Promise<ChildProcess> {
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  running.add(child)
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000)
+  })
+  const exited = new Promise<never>((_resolve, reject) => {
+    child.once('exit', (code) => {
+      running.delete(child)
+      reject(new Error(`nats-server exited early (code ${code}):\n${log}`))
+    })
+    child.once('error', (error) =>
+      reject(new Error(`could not start nats-server (${binary}): ${error.message}`)),
+    )
+  })
+  exited.catch(() => {})
+  await Promise.race([waitForPort(port, 10_000), exited])
+  return child
+}
+
+async function waitForPort(port: number, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (open) return
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`nats-server did not listen on 127.0.0.1:${port} within ${withinMs} ms`)
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+  await gone
+  clearTimeout(timer)
+}
+
+function installExitHooks(): void {
+  if (exitHooksInstalled) return
+  exitHooksInstalled = true
+  const killAll = (): void => {
+    for (const child of running) child.kill('SIGKILL')
+  }
+  process.once('exit', killAll)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll()
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
+    })
+  }
+}
