@@ -20,6 +20,8 @@ export interface RegionResult {
   cold: boolean | null
   bootMs: number | null
   error: MeasureError | null
+  /** When the measuring node produced this version of the row (epoch ms): how fresh it is. */
+  updatedAt?: number
   /** Per-request log for the waterfall; present once complete. */
   entries?: RequestEntry[]
 }

@@ -51,7 +51,12 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
               boot.cold = true
               boot.bootMs += m.launchMs
             } else if (m.type === 'loading') {
-              emit({ status: 'loading', cold: boot.cold, bootMs: boot.bootMs } satisfies RegionUpdate)
+              emit({
+                status: 'loading',
+                cold: boot.cold,
+                bootMs: boot.bootMs,
+                updatedAt: Date.now(),
+              } satisfies RegionUpdate)
             }
           },
         },
@@ -78,6 +83,7 @@ export function toFinalUpdate(
     cold: boot.cold,
     bootMs: boot.bootMs,
     error: measurement.error,
+    updatedAt: Date.now(),
   }
 }
 

@@ -1,0 +1,156 @@
+/**
+ * One region node's row. It moves through "Starting browser" → "Loading page"
+ * → its numbers, or ends in an error told in words. A status dot repeats the
+ * state in colour; the text carries it for screen readers.
+ *
+ *   <ResultRow result={result} label="ord" place="Chicago" />
+ */
+import type { RegionResult } from './api.ts'
+import { errorTitle } from './errors.ts'
+import { formatBytes, formatCls, formatCount, formatMs, type RatedMetric, rate } from './format.ts'
+
+interface Props {
+  result: RegionResult
+  /** Place name for the region, when /api/regions knows it. */
+  place?: string | undefined
+  /** Shown when a region has more than one node, to tell the rows apart. */
+  showNode?: boolean
+  testedUrl?: string
+}
+
+const statusText: Record<RegionResult['status'], string> = {
+  starting: 'Starting browser',
+  loading: 'Loading page',
+  complete: 'Complete',
+  error: 'Failed',
+}
+
+interface Cell {
+  key: string
+  label: string
+  title: string
+  value: string
+  rating?: RatedMetric
+  raw?: number | null
+}
+
+function cells(result: RegionResult): Cell[] {
+  const m = result.metrics
+  return [
+    {
+      key: 'ttfb',
+      label: 'TTFB',
+      title: 'Time to first byte',
+      value: formatMs(m.ttfb),
+      rating: 'ttfb',
+      raw: m.ttfb,
+    },
+    {
+      key: 'fcp',
+      label: 'FCP',
+      title: 'First contentful paint',
+      value: formatMs(m.fcp),
+      rating: 'fcp',
+      raw: m.fcp,
+    },
+    {
+      key: 'lcp',
+      label: 'LCP',
+      title: 'Largest contentful paint',
+      value: formatMs(m.lcp),
+      rating: 'lcp',
+      raw: m.lcp,
+    },
+    {
+      key: 'cls',
+      label: 'CLS',
+      title: 'Cumulative layout shift',
+      value: formatCls(m.cls),
+      rating: 'cls',
+      raw: m.cls,
+    },
+    {
+      key: 'tbt',
+      label: 'TBT',
+      title: 'Total blocking time',
+      value: formatMs(m.tbt),
+      rating: 'tbt',
+      raw: m.tbt,
+    },
+    { key: 'dcl', label: 'DOM ready', title: 'DOMContentLoaded', value: formatMs(m.domContentLoaded) },
+    { key: 'load', label: 'Load', title: 'Load event', value: formatMs(m.load) },
+    {
+      key: 'http',
+      label: 'HTTP',
+      title: 'HTTP status of the document',
+      value: formatCount(result.httpStatus),
+    },
+    { key: 'requests', label: 'Requests', title: 'Requests made', value: formatCount(result.requests) },
+    { key: 'bytes', label: 'Transfer', title: 'Bytes transferred', value: formatBytes(result.transferBytes) },
+  ]
+}
+
+const hasNumbers = (result: RegionResult): boolean =>
+  result.status === 'complete' ||
+  result.httpStatus !== null ||
+  Object.values(result.metrics).some((value) => value !== null)
+
+export function ResultRow({ result, place, showNode = false, testedUrl }: Props) {
+  const { status, error } = result
+  const pending = status === 'starting' || status === 'loading'
+  const redirected = result.finalUrl && testedUrl && result.finalUrl !== testedUrl ? result.finalUrl : null
+
+  return (
+    <li class={`row row--${status}`} data-node={result.node} data-region={result.region} data-status={status}>
+      <div class="row-head">
+        <span class={`dot dot--${status}`} aria-hidden="true" />
+        <span class="row-region">
+          <span class="region-name">{place ?? result.region}</span>
+          {place ? <span class="region-code">{result.region}</span> : null}
+          {showNode ? <span class="node-id">{result.node}</span> : null}
+        </span>
+        <span class="row-status">
+          {status === 'error' && error ? errorTitle(error.code) : statusText[status]}
+        </span>
+        {result.cold && result.bootMs !== null ? (
+          <span class="badge badge--cold" title="This measurement had to boot a runner first">
+            cold start {formatMs(result.bootMs)}
+          </span>
+        ) : null}
+      </div>
+
+      {pending ? <div class="progress" aria-hidden="true" /> : null}
+
+      {status === 'error' && error ? (
+        <p class="row-error" data-code={error.code}>
+          {error.message}
+        </p>
+      ) : null}
+
+      {hasNumbers(result) ? (
+        <dl class="metrics">
+          {cells(result).map((cell) => {
+            const rating = cell.rating ? rate(cell.rating, cell.raw) : null
+            const bad = cell.key === 'http' && (result.httpStatus ?? 0) >= 400
+            return (
+              <div
+                class={`metric${rating ? ` metric--${rating}` : ''}${bad ? ' metric--poor' : ''}`}
+                data-metric={cell.key}
+                key={cell.key}
+              >
+                <dt title={cell.title}>{cell.label}</dt>
+                <dd>{cell.value}</dd>
+              </div>
+            )
+          })}
+        </dl>
+      ) : null}
+
+      {redirected ? (
+        <p class="row-note">
+          Ended at <span class="mono">{redirected}</span>
+        </p>
+      ) : null}
+    </li>
+  )
+}

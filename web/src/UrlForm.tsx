@@ -1,0 +1,104 @@
+/**
+ * The URL form: an input, a Go button and, when there is a cluster, the region
+ * picker. It checks the obvious locally, then `POST /api/tests`; a refusal from
+ * the server (invalid_url, blocked_address, unknown_region, rate_limited) is
+ * shown inline under the input exactly like a local one. On success it
+ * navigates to the test's permalink, where the rows come alive.
+ *
+ *   <UrlForm initialUrl={test?.url} regions={members} />
+ */
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { ApiError, createTest, type RegionInfo, testPath } from './api.ts'
+import { submitErrorText } from './errors.ts'
+import { RegionPicker, uniqueRegions } from './RegionPicker.tsx'
+import { navigate } from './route.ts'
+import { checkUrl } from './url.ts'
+
+interface Props {
+  initialUrl?: string | undefined
+  regions: RegionInfo[]
+}
+
+export function UrlForm({ initialUrl, regions }: Props) {
+  const [value, setValue] = useState(initialUrl ?? '')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const input = useRef<HTMLInputElement>(null)
+  const regionNames = uniqueRegions(regions).map((info) => info.region)
+
+  useEffect(() => {
+    if (initialUrl) setValue(initialUrl)
+  }, [initialUrl])
+
+  // Every region is chosen by default, including ones that join later.
+  const known = useRef(new Set<string>())
+  useEffect(() => {
+    const fresh = regionNames.filter((name) => !known.current.has(name))
+    if (fresh.length === 0) return
+    for (const name of fresh) known.current.add(name)
+    setSelected((current) => new Set([...current, ...fresh]))
+  }, [regionNames.join(',')])
+
+  const fail = (message: string) => {
+    setError(message)
+    input.current?.focus()
+  }
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    if (busy) return
+    const check = checkUrl(value)
+    if (!check.ok) return fail(check.message)
+    const chosen = regionNames.filter((name) => selected.has(name))
+    if (regionNames.length > 1 && chosen.length === 0) return fail('Choose at least one region.')
+    setError(null)
+    setBusy(true)
+    try {
+      // Send regions only when the user narrowed the choice; the server's default is "all".
+      const created = await createTest(check.url, chosen.length < regionNames.length ? chosen : undefined)
+      navigate(testPath(created.id))
+    } catch (cause) {
+      if (cause instanceof ApiError) fail(submitErrorText(cause.code, cause.message, cause.retryAfterSeconds))
+      else fail('Something went wrong starting the test. Please try again.')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="url-form" onSubmit={submit} noValidate>
+      <label for="url" class="url-label">
+        Page to test
+      </label>
+      <div class="url-row">
+        <input
+          ref={input}
+          id="url"
+          name="url"
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          spellcheck={false}
+          placeholder="https://example.com"
+          value={value}
+          onInput={(event) => {
+            setValue(event.currentTarget.value)
+            if (error) setError(null)
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'url-error' : undefined}
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Starting…' : 'Go'}
+        </button>
+      </div>
+      {error ? (
+        <p id="url-error" class="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <RegionPicker regions={regions} selected={selected} onChange={setSelected} disabled={busy} />
+    </form>
+  )
+}
