@@ -1,0 +1,131 @@
+/**
+ * The HTTP contract of DESIGN.md against a real node: real Chromium (in-process runners),
+ * a fixture site on 127.0.0.1, real HTTP and SSE.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
+import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
+import { startTestServer, type TestServer } from '../support/node-server.ts'
+import { readEvents } from '../support/sse.ts'
+
+const post = (base: string, body: unknown) =>
+  fetch(`${base}/api/tests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+interface ApiError {
+  error: { code: string; message: string }
+}
+
+describe('HTTP API', () => {
+  let site: FixtureSite
+  let server: TestServer
+
+  before(async () => {
+    site = await startFixtureSite()
+    server = await startTestServer({ WPS_ALLOW_PRIVATE: '1' })
+  })
+  after(async () => {
+    await server?.close()
+    await site?.close()
+  })
+
+  it('runs a test and streams starting → loading → complete, then done', async () => {
+    const response = await post(server.url, { url: `${site.url}${FACTS.delayed.path}` })
+    assert.equal(response.status, 201)
+    const created = (await response.json()) as {
+      id: string
+      url: string
+      regions: string[]
+      links: { self: string; events: string; page: string }
+    }
+    assert.equal(created.url, `${site.url}${FACTS.delayed.path}`)
+    assert.deepEqual(created.regions, ['local'])
+    assert.deepEqual(created.links, {
+      self: `/api/tests/${created.id}`,
+      events: `/api/tests/${created.id}/events`,
+      page: `/tests/${created.id}`,
+    })
+
+    const events = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done')
+    const statuses = events.filter((e) => e.event === 'region').map((e) => (e.data as RegionResult).status)
+    assert.equal(statuses[0], 'starting')
+    assert.ok(statuses.includes('loading'), `saw ${statuses.join(',')}`)
+    assert.equal(statuses.at(-1), 'complete')
+    const done = events.at(-1)?.data as SpeedTest
+    assert.equal(done.state, 'done')
+    const row = done.results[0]
+    assert.ok(row)
+    assert.equal(row.region, 'local')
+    assert.equal(row.httpStatus, 200)
+    assert.ok((row.metrics.load ?? 0) >= FACTS.delayed.delayMs, `load ${row.metrics.load}`)
+    assert.equal(typeof row.cold, 'boolean')
+
+    const stored = (await (await fetch(`${server.url}${created.links.self}`)).json()) as SpeedTest
+    assert.deepEqual(stored.results[0]?.metrics, row.metrics)
+
+    // A late subscriber gets the current state and `done` at once.
+    const late = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done', 5000)
+    assert.deepEqual(
+      late.map((e) => e.event),
+      ['region', 'done'],
+    )
+  })
+
+  it('refuses bad input with the contract error codes', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      [{ url: 'ftp://example.com' }, 400, 'invalid_url'],
+      [{ url: '' }, 400, 'invalid_url'],
+      [{}, 400, 'invalid_url'],
+      [{ url: 'example.com', regions: ['nowhere'] }, 400, 'unknown_region'],
+    ]
+    for (const [body, status, code] of cases) {
+      const response = await post(server.url, body)
+      assert.equal(response.status, status, JSON.stringify(body))
+      const payload = (await response.json()) as ApiError
+      assert.equal(payload.error.code, code, JSON.stringify(body))
+      assert.ok(payload.error.message.length > 10)
+    }
+    const missing = await fetch(`${server.url}/api/tests/nope`)
+    assert.equal(missing.status, 404)
+    assert.equal(((await missing.json()) as ApiError).error.code, 'not_found')
+    assert.equal((await fetch(`${server.url}/api/tests/nope/events`)).status, 404)
+  })
+
+  it('lists its region, answers health checks and serves the permalink page', async () => {
+    const regions = (await (await fetch(`${server.url}/api/regions`)).json()) as Array<{
+      region: string
+      node: string
+    }>
+    assert.equal(regions.length, 1)
+    assert.equal(regions[0]?.region, 'local')
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200)
+    const page = await fetch(`${server.url}/tests/anything`)
+    assert.equal(page.status, 200)
+    assert.match(await page.text(), /World Page Speed/)
+    const pools = (await (await fetch(`${server.url}/api/pools`)).json()) as unknown[]
+    assert.equal(pools.length, 1)
+  })
+})
+
+describe('HTTP API policy', () => {
+  let server: TestServer
+  before(async () => {
+    server = await startTestServer({ WPS_RATE_LIMIT_PER_MIN: '2' })
+  })
+  after(async () => server?.close())
+
+  it('blocks private targets unless allowed, then rate-limits with Retry-After', async () => {
+    const blocked = await post(server.url, { url: 'http://127.0.0.1:9/' })
+    assert.equal(blocked.status, 400)
+    assert.equal(((await blocked.json()) as ApiError).error.code, 'blocked_address')
+    await post(server.url, { url: 'http://10.0.0.1/' })
+    const limited = await post(server.url, { url: 'http://10.0.0.1/' })
+    assert.equal(limited.status, 429)
+    assert.ok(Number(limited.headers.get('retry-after')) > 0)
+    assert.equal(((await limited.json()) as ApiError).error.code, 'rate_limited')
+  })
+})
