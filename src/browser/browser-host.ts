@@ -1,0 +1,130 @@
+/**
+ * One warm Chromium that measures page loads, each a true first view in its own
+ * fresh browser context, closed afterwards. One spare context+page is kept ready
+ * (opened at launch and again after each measurement ends, never while one runs, so
+ * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost.
+ *
+ *   const host = await BrowserHost.launch({ proxyServer: '127.0.0.1:9000' })
+ *   const m = await host.measure('https://example.com/', { timeoutMs: 30_000, onNavigationStart: () => say('loading') })
+ *   await host.close()
+ *
+ * A crashed browser does not throw: measurements report `browser_crashed`, and
+ * `alive` turns false so the owner can replace the host.
+ */
+import { browserCrashedError } from './errors.ts'
+import { type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+import { failedMeasurement, type MeasureOptions, measureInSlot } from './measure.ts'
+import { closeSlot, openSlot, type Slot } from './slot.ts'
+import type { Measurement } from './types.ts'
+
+export interface BrowserHostOptions extends LaunchOptions {
+  /** Keep a pre-opened context+page for the next measurement (default true). */
+  spare?: boolean
+}
+
+export class BrowserHost {
+  /** ms from `launch()` being called until the host could measure (browser up, spare ready). */
+  readonly launchMs: number
+  readonly #chromium: LaunchedChromium
+  readonly #keepSpare: boolean
+  /** Aborted (reason: a sentence) when the browser disconnects. */
+  readonly #gone = new AbortController()
+  #spare: Promise<Slot> | undefined
+  #retiring = new Set<Promise<void>>()
+  #alive = true
+  #closed = false
+
+  private constructor(chromium: LaunchedChromium, keepSpare: boolean, launchMs: number) {
+    this.#chromium = chromium
+    this.#keepSpare = keepSpare
+    this.launchMs = launchMs
+    chromium.browser.once('disconnected', () => {
+      this.#alive = false
+      this.#gone.abort('the browser process exited or its connection closed')
+    })
+  }
+
+  static async launch(opts: BrowserHostOptions = {}): Promise<BrowserHost> {
+    const started = performance.now()
+    const chromium = await launchChromium(opts)
+    const keepSpare = opts.spare ?? true
+    try {
+      const spare = keepSpare ? await openSlot(chromium.browser) : undefined
+      const host = new BrowserHost(chromium, keepSpare, Math.round(performance.now() - started))
+      if (spare) host.#spare = Promise.resolve(spare)
+      return host
+    } catch (error) {
+      await chromium.close()
+      throw error
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.#chromium.pid
+  }
+
+  /** The browser's temporary profile, deleted on close. */
+  get userDataDir(): string {
+    return this.#chromium.userDataDir
+  }
+
+  /** False once the browser has crashed or been closed. */
+  get alive(): boolean {
+    return this.#alive && !this.#closed
+  }
+
+  async measure(url: string, opts: MeasureOptions): Promise<Measurement> {
+    if (this.#closed) throw new Error('BrowserHost is closed')
+    if (!this.#alive) return failedMeasurement(browserCrashedError('the browser is no longer running'))
+    let slot: Slot
+    try {
+      slot = await this.#takeSlot()
+    } catch (error) {
+      if (!this.#alive) return failedMeasurement(browserCrashedError('the browser is no longer running'))
+      throw error
+    }
+    try {
+      return await measureInSlot(slot, url, opts, this.#gone.signal)
+    } finally {
+      this.#retire(slot)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.allSettled([...this.#retiring, this.#spare?.then(closeSlot)])
+    this.#spare = undefined
+    await this.#chromium.close()
+  }
+
+  async #takeSlot(): Promise<Slot> {
+    const spare = this.#spare
+    this.#spare = undefined
+    if (spare) {
+      const slot = await spare.catch(() => undefined)
+      if (slot) return slot
+    }
+    return openSlot(this.#chromium.browser)
+  }
+
+  /**
+   * Close the used context, then (and only then) prepare the next spare. The spare
+   * promise is set at once, so a measurement that starts meanwhile waits for it
+   * rather than opening a second context in parallel.
+   */
+  #retire(slot: Slot): void {
+    const closed = closeSlot(slot).catch(() => {})
+    if (this.#keepSpare && this.alive && !this.#spare) {
+      const spare = closed.then(() => {
+        if (!this.alive) throw new Error('browser gone')
+        return openSlot(this.#chromium.browser)
+      })
+      spare.catch(() => {})
+      this.#spare = spare
+    } else {
+      this.#retiring.add(closed)
+      closed.finally(() => this.#retiring.delete(closed))
+    }
+  }
+}

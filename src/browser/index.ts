@@ -1,0 +1,15 @@
+/**
+ * The browser layer: Chromium lifecycle and one measurement at a time.
+ *
+ *   import { BrowserHost } from '../browser/index.ts'
+ *   const host = await BrowserHost.launch()
+ *   const m = await host.measure(url, { timeoutMs: 30_000 })
+ */
+export { BrowserHost, type BrowserHostOptions } from './browser-host.ts'
+export { CHROME_CANDIDATES, findChrome } from './chrome-path.ts'
+export { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
+export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+export { type MeasureOptions, SETTLE, type Settle } from './measure.ts'
+export { computeCls, computeFcp, computeLcp, computeMetrics, computeTbt } from './metrics.ts'
+export { type NetworkEvent, type NetworkSummary, summariseNetwork } from './network-summary.ts'
+export type * from './types.ts'

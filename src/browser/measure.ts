@@ -1,0 +1,168 @@
+/**
+ * One measurement in a prepared slot: navigate, wait for the end of the page load,
+ * gather raw data, compute. The end of a page load is the `load` event, then at
+ * least 75 ms (LCP settles after load — DESIGN.md), 50 ms without a request in
+ * flight and the first contentful paint, capped at 2 s after load. Everything runs under the hard `timeoutMs`; a
+ * timeout still reports what had been measured by then.
+ *
+ *   const m = await measureInSlot(slot, 'https://example.com/', { timeoutMs: 30_000 }, browserGone)
+ *   m.metrics.lcp, m.requests, m.error   // error: null | { code: 'timeout', … }
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { CDPSession } from 'puppeteer-core'
+import { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
+import { computeMetrics, roundMetrics } from './metrics.ts'
+import type { NetworkLog } from './network-log.ts'
+import { summariseNetwork } from './network-summary.ts'
+import { type RawPageMetrics, READ_EXPRESSION } from './page-script.ts'
+import type { Slot } from './slot.ts'
+import type { MeasureError, Measurement } from './types.ts'
+
+export interface MeasureOptions {
+  /** Hard limit for the whole page load, navigation included. */
+  timeoutMs: number
+  /** Called just before the browser is told to navigate (the "Loading page" moment). */
+  onNavigationStart?: () => void
+  /** Aborting rejects `measure` with the signal's reason. */
+  signal?: AbortSignal
+  /** Override the end-of-load rule (defaults: SETTLE). */
+  settle?: Partial<Settle>
+}
+
+/** When a loaded page counts as finished: see the module comment. */
+export interface Settle {
+  minAfterLoadMs: number
+  quietMs: number
+  maxAfterLoadMs: number
+}
+
+// LCP entries arrive 10–30 ms after `load` here (DESIGN.md); 75 ms leaves room for that
+// while keeping the tool's own overhead per test under 100 ms (see bench/overhead.ts).
+// Requests started in that window, or chained within 50 ms of each other, still count.
+export const SETTLE: Readonly<Settle> = { minAfterLoadMs: 75, quietMs: 50, maxAfterLoadMs: 2000 }
+/** Reading the page's entries must not hang on a page whose main thread never yields. */
+const READ_TIMEOUT_MS = 1000
+
+type Interrupt = { kind: 'timeout' } | { kind: 'crashed'; detail: string } | { kind: 'aborted' }
+
+export async function measureInSlot(
+  slot: Slot,
+  url: string,
+  opts: MeasureOptions,
+  browserGone: AbortSignal,
+): Promise<Measurement> {
+  opts.signal?.throwIfAborted()
+  const ended = new AbortController()
+  const interrupted = new Promise<Interrupt>((resolve) => {
+    sleep(opts.timeoutMs, undefined, { signal: ended.signal }).then(
+      () => resolve({ kind: 'timeout' }),
+      () => {},
+    )
+    slot.crashed.then((detail) => resolve({ kind: 'crashed', detail: `renderer: ${detail}` }))
+    const onGone = () => resolve({ kind: 'crashed', detail: String(browserGone.reason) })
+    if (browserGone.aborted) onGone()
+    else browserGone.addEventListener('abort', onGone, { signal: ended.signal })
+    opts.signal?.addEventListener('abort', () => resolve({ kind: 'aborted' }), { signal: ended.signal })
+  })
+
+  let error: MeasureError | null = null
+  let interrupt: Interrupt | undefined
+  let navigationFailed = false
+  try {
+    opts.onNavigationStart?.()
+    const navigated = await Promise.race([navigate(slot.session, url), interrupted])
+    if ('kind' in navigated) interrupt = navigated
+    else if (navigated.errorText) {
+      navigationFailed = true
+      error = navigationError(navigated.errorText)
+    } else {
+      const loaded = await Promise.race([slot.loaded(navigated.loaderId), interrupted])
+      if (typeof loaded === 'number') {
+        const rule = { ...SETTLE, ...opts.settle }
+        const painted = () => slot.painted(navigated.loaderId)
+        const settled = await Promise.race([
+          settle(slot.log, painted, loaded, rule, ended.signal),
+          interrupted,
+        ])
+        if (settled !== undefined) interrupt = settled
+      } else interrupt = loaded
+    }
+  } finally {
+    ended.abort()
+  }
+  if (interrupt?.kind === 'aborted') throw opts.signal?.reason
+  if (interrupt?.kind === 'timeout') error = timeoutError(opts.timeoutMs)
+  if (interrupt?.kind === 'crashed') error = browserCrashedError(interrupt.detail)
+
+  // After a failed navigation the page shows Chromium's error page: its paints are not the site's.
+  const pageIsTheSite = !navigationFailed && interrupt?.kind !== 'crashed'
+  const raw = pageIsTheSite ? await readPage(slot.session) : null
+  const network = summariseNetwork(slot.log.events)
+  const httpStatus = network.document?.status ?? null
+  // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
+  if (httpStatus !== null && httpStatus >= 400 && (error === null || error.code === 'navigation_failed')) {
+    error = httpError(httpStatus)
+  }
+  return {
+    httpStatus,
+    finalUrl: network.document?.url ?? null,
+    metrics: roundMetrics(computeMetrics(raw)),
+    requests: network.requests,
+    transferBytes: network.transferBytes,
+    entries: network.entries,
+    error,
+  }
+}
+
+async function navigate(session: CDPSession, url: string): Promise<{ loaderId: string; errorText?: string }> {
+  try {
+    const result = await session.send('Page.navigate', { url })
+    return { loaderId: result.loaderId ?? '', errorText: result.errorText }
+  } catch (error) {
+    // Page.navigate rejects outright for URLs it cannot parse ("Cannot navigate to invalid URL").
+    return { loaderId: '', errorText: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** Resolves (with undefined) once the load has settled; see SETTLE. */
+async function settle(
+  log: NetworkLog,
+  painted: () => boolean,
+  loadAt: number,
+  rule: Settle,
+  signal: AbortSignal,
+): Promise<undefined> {
+  const earliest = loadAt + rule.minAfterLoadMs
+  const latest = loadAt + rule.maxAfterLoadMs
+  for (;;) {
+    const now = performance.now()
+    const quiet = log.quietFor(now)
+    // A simple page can fire `load` before its first paint; without FCP the numbers would be incomplete.
+    if (now >= latest || (now >= earliest && quiet >= rule.quietMs && painted())) return undefined
+    const quietAt = quiet > 0 && painted() ? now + rule.quietMs - quiet : now + 10
+    const wake = Math.min(latest, Math.max(earliest, quietAt))
+    await sleep(Math.max(1, wake - now), undefined, { signal }).catch(() => {})
+    if (signal.aborted) return undefined
+  }
+}
+
+async function readPage(session: CDPSession): Promise<RawPageMetrics | null> {
+  const read = session
+    .send('Runtime.evaluate', { expression: READ_EXPRESSION, returnByValue: true })
+    .then((r) => (r.result.value as RawPageMetrics | null) ?? null)
+    .catch(() => null)
+  const late = sleep(READ_TIMEOUT_MS, null, { ref: false })
+  return Promise.race([read, late])
+}
+
+export function failedMeasurement(error: MeasureError): Measurement {
+  return {
+    httpStatus: null,
+    finalUrl: null,
+    metrics: computeMetrics(null),
+    requests: 0,
+    transferBytes: 0,
+    entries: [],
+    error,
+  }
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { type NetworkEvent, summariseNetwork } from './network-summary.ts'
+
+// CDP timestamps are monotonic seconds.
+const T0 = 1000
+const request = (requestId: string, url: string, at: number, type?: string, redirect?: [number, number]) =>
+  ({
+    method: 'Network.requestWillBeSent',
+    params: {
+      requestId,
+      timestamp: T0 + at / 1000,
+      type,
+      request: { url },
+      redirectResponse: redirect && { status: redirect[0], encodedDataLength: redirect[1] },
+    },
+  }) satisfies NetworkEvent
+const response = (requestId: string, at: number, type: string, status: number, headerBytes: number) =>
+  ({
+    method: 'Network.responseReceived',
+    params: {
+      requestId,
+      timestamp: T0 + at / 1000,
+      type,
+      response: { status, encodedDataLength: headerBytes },
+    },
+  }) satisfies NetworkEvent
+const data = (requestId: string, bytes: number) =>
+  ({ method: 'Network.dataReceived', params: { requestId, encodedDataLength: bytes } }) satisfies NetworkEvent
+const finished = (requestId: string, at: number, bytes: number) =>
+  ({
+    method: 'Network.loadingFinished',
+    params: { requestId, timestamp: T0 + at / 1000, encodedDataLength: bytes },
+  }) satisfies NetworkEvent
+const failed = (requestId: string, at: number, errorText: string) =>
+  ({
+    method: 'Network.loadingFailed',
+    params: { requestId, timestamp: T0 + at / 1000, errorText },
+  }) satisfies NetworkEvent
+
+describe('summariseNetwork', () => {
+  it('counts every redirect hop as a request and follows the document to where it landed', () => {
+    const summary = summariseNetwork([
+      request('1', 'http://a.test/', 0, 'Document'),
+      request('1', 'https://a.test/', 30, 'Document', [301, 120]),
+      request('1', 'https://www.a.test/', 60, 'Document', [302, 130]),
+      response('1', 90, 'Document', 200, 200),
+      finished('1', 100, 1200),
+    ])
+    assert.equal(summary.requests, 3)
+    assert.equal(summary.transferBytes, 120 + 130 + 1200)
+    assert.deepEqual(summary.document, { url: 'https://www.a.test/', status: 200 })
+    assert.deepEqual(
+      summary.entries.map((e) => [e.url, e.status, e.start, e.end, e.bytes]),
+      [
+        ['http://a.test/', 301, 0, 30, 120],
+        ['https://a.test/', 302, 30, 60, 130],
+        ['https://www.a.test/', 200, 60, 100, 1200],
+      ],
+    )
+  })
+
+  it('includes cross-origin requests and leaves out data: and blob: URLs', () => {
+    const summary = summariseNetwork([
+      request('1', 'https://a.test/', 0, 'Document'),
+      request('2', 'data:image/png;base64,AAAA', 5, 'Image'),
+      response('2', 5, 'Image', 200, 0),
+      finished('2', 5, 0),
+      request('3', 'https://cdn.other.test/lib.js', 10, 'Script'),
+      request('4', 'blob:https://a.test/123', 12, 'Fetch'),
+      response('3', 40, 'Script', 200, 150),
+      finished('3', 50, 5150),
+      response('1', 8, 'Document', 200, 100),
+      finished('1', 60, 900),
+    ])
+    assert.equal(summary.requests, 2)
+    assert.deepEqual(
+      summary.entries.map((e) => [e.url, e.type]),
+      [
+        ['https://a.test/', 'document'],
+        ['https://cdn.other.test/lib.js', 'script'],
+      ],
+    )
+    assert.equal(summary.transferBytes, 900 + 5150)
+  })
+
+  it('keeps failed requests with their error and the bytes that arrived', () => {
+    const summary = summariseNetwork([
+      request('1', 'https://a.test/', 0, 'Document'),
+      response('1', 10, 'Document', 200, 100),
+      finished('1', 20, 600),
+      request('2', 'https://gone.test/x.png', 25, 'Image'),
+      failed('2', 35, 'net::ERR_NAME_NOT_RESOLVED'),
+    ])
+    assert.equal(summary.requests, 2)
+    assert.deepEqual(summary.entries[1], {
+      url: 'https://gone.test/x.png',
+      type: 'image',
+      status: null,
+      start: 25,
+      end: 35,
+      bytes: 0,
+      failure: 'net::ERR_NAME_NOT_RESOLVED',
+    })
+  })
+
+  it('counts the bytes received so far for a request that never finished', () => {
+    const summary = summariseNetwork([
+      request('1', 'https://a.test/', 0, 'Document'),
+      response('1', 10, 'Document', 200, 100),
+      finished('1', 20, 600),
+      request('2', 'https://a.test/slow.js', 25, 'Script'),
+      response('2', 30, 'Script', 200, 150),
+      data('2', 100),
+      data('2', 50),
+    ])
+    assert.deepEqual(
+      summary.entries.map((e) => [e.end, e.bytes]),
+      [
+        [20, 600],
+        [null, 300],
+      ],
+    )
+    assert.equal(summary.transferBytes, 900)
+  })
+
+  it('has no document when nothing was requested', () => {
+    assert.deepEqual(summariseNetwork([]), { requests: 0, transferBytes: 0, entries: [], document: null })
+  })
+
+  it('reports a document that failed before any response without a status', () => {
+    const summary = summariseNetwork([
+      request('1', 'http://nowhere.invalid/', 0, 'Document'),
+      failed('1', 3, 'net::ERR_NAME_NOT_RESOLVED'),
+    ])
+    assert.deepEqual(summary.document, { url: 'http://nowhere.invalid/', status: null })
+  })
+})

@@ -1,0 +1,133 @@
+/**
+ * The computing half of the network log: raw CDP `Network.*` events in arrival order
+ * become the page load's request list, request count and bytes on the wire.
+ *
+ *   const { requests, transferBytes, entries, document } = summariseNetwork(log.events)
+ *
+ * Counting rules: every request the page made counts, cross-origin included, and each
+ * redirect hop is a request of its own (it cost a round trip and bytes). `data:` and
+ * `blob:` URLs never touch the network and are left out. Bytes are CDP's
+ * `encodedDataLength`: headers + body as received; for a request that never finished,
+ * what had arrived so far.
+ */
+import type { RequestEntry } from './types.ts'
+
+/** The fields of CDP's event params that we read (the real params are supersets). */
+export interface RequestWillBeSent {
+  requestId: string
+  timestamp: number
+  type?: string
+  request: { url: string }
+  redirectResponse?: { status: number; encodedDataLength: number }
+}
+export interface ResponseReceived {
+  requestId: string
+  timestamp: number
+  type: string
+  response: { status: number; encodedDataLength: number }
+}
+export interface DataReceived {
+  requestId: string
+  encodedDataLength: number
+}
+export interface LoadingFinished {
+  requestId: string
+  timestamp: number
+  encodedDataLength: number
+}
+export interface LoadingFailed {
+  requestId: string
+  timestamp: number
+  errorText: string
+}
+
+export type NetworkEvent =
+  | { method: 'Network.requestWillBeSent'; params: RequestWillBeSent }
+  | { method: 'Network.responseReceived'; params: ResponseReceived }
+  | { method: 'Network.dataReceived'; params: DataReceived }
+  | { method: 'Network.loadingFinished'; params: LoadingFinished }
+  | { method: 'Network.loadingFailed'; params: LoadingFailed }
+
+export interface NetworkSummary {
+  requests: number
+  transferBytes: number
+  entries: RequestEntry[]
+  /** The navigation's document after its redirects: where the page ended up and its status. */
+  document: { url: string; status: number | null } | null
+}
+
+export const isNetworkUrl = (url: string): boolean => !/^(data|blob):/i.test(url)
+
+interface Open {
+  entry: RequestEntry
+  receivedBytes: number
+}
+
+export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummary {
+  const entries: RequestEntry[] = []
+  const open = new Map<string, Open>()
+  let origin: number | undefined
+  let documentId: string | undefined
+  let documentEntry: RequestEntry | undefined
+  const ms = (timestamp: number) => Math.round((timestamp - (origin ?? timestamp)) * 10_000) / 10
+
+  const settle = (o: Open, end: number, bytes: number) => {
+    o.entry.end = end
+    o.entry.bytes = bytes
+  }
+
+  for (const event of events) {
+    if (event.method === 'Network.requestWillBeSent') {
+      const p = event.params
+      const previous = open.get(p.requestId)
+      if (previous && p.redirectResponse) {
+        previous.entry.status = p.redirectResponse.status
+        settle(previous, ms(p.timestamp), p.redirectResponse.encodedDataLength)
+        open.delete(p.requestId)
+      }
+      if (!isNetworkUrl(p.request.url)) continue
+      origin ??= p.timestamp
+      const type = (p.type ?? 'other').toLowerCase()
+      if (documentId === undefined && type === 'document') documentId = p.requestId
+      const entry: RequestEntry = {
+        url: p.request.url,
+        type,
+        status: null,
+        start: ms(p.timestamp),
+        end: null,
+        bytes: 0,
+      }
+      entries.push(entry)
+      if (p.requestId === documentId) documentEntry = entry
+      open.set(p.requestId, { entry, receivedBytes: 0 })
+      continue
+    }
+    const o = open.get(event.params.requestId)
+    if (!o) continue
+    switch (event.method) {
+      case 'Network.responseReceived':
+        o.entry.status = event.params.response.status
+        o.entry.type = event.params.type.toLowerCase()
+        o.receivedBytes += event.params.response.encodedDataLength
+        o.entry.bytes = o.receivedBytes
+        break
+      case 'Network.dataReceived':
+        o.receivedBytes += event.params.encodedDataLength
+        o.entry.bytes = o.receivedBytes
+        break
+      case 'Network.loadingFinished':
+        settle(o, ms(event.params.timestamp), event.params.encodedDataLength)
+        open.delete(event.params.requestId)
+        break
+      case 'Network.loadingFailed':
+        o.entry.failure = event.params.errorText
+        settle(o, ms(event.params.timestamp), o.receivedBytes)
+        open.delete(event.params.requestId)
+        break
+    }
+  }
+
+  const transferBytes = entries.reduce((sum, e) => sum + e.bytes, 0)
+  const document = documentEntry ? { url: documentEntry.url, status: documentEntry.status } : null
+  return { requests: entries.length, transferBytes, entries, document }
+}
