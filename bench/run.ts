@@ -3,10 +3,12 @@
  * here, not in timed tests, because a noisy 2-core machine makes timing assertions flaky.
  * Pass section names to run some: `npm run bench -- overhead`.
  */
+import { benchCluster } from './cluster.ts'
 import { benchOverhead } from './overhead.ts'
 
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
+  cluster: () => benchCluster(),
 }
 
 const chosen = process.argv.slice(2)

@@ -90,6 +90,7 @@ export function toFinalUpdate(
 const failed = (code: string, message: string): RegionUpdate => ({
   status: 'error',
   error: { code, message },
+  updatedAt: Date.now(),
 })
 
 function failedFromPool(error: unknown): RegionUpdate {

@@ -128,7 +128,8 @@ export class SpeedTests {
         )
       })
       .catch((error: unknown) =>
-        run.update(member.node, { status: 'error', error: describeCallError(error) }),
+        // The measuring node is gone, so this node dates the row: not the stale `loading` time.
+        run.update(member.node, { status: 'error', error: describeCallError(error), updatedAt: Date.now() }),
       )
   }
 
