@@ -12,10 +12,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { chromium } from 'playwright-core'
 import { FACTS, startFixtureSite } from '../fixtures/site.ts'
-import { runTest } from '../multiregion/api.ts'
 import { type DevCluster, kindOf, startDev } from '../multiregion/dev-process.ts'
 import { describeProcesses } from '../multiregion/nodes.ts'
-import type { ProcessInfo } from './processes.ts'
+import { runTest } from '../support/api.ts'
+import type { ProcessInfo } from '../support/processes.ts'
 import { ensureWebBuilt } from './web-build.ts'
 
 const CHROMIUM_FLAGS = [

@@ -13,9 +13,9 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { formatBytes, formatMs } from '../../web/src/format.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
-import { isChromium } from './processes.ts'
+import { isChromium } from '../support/processes.ts'
+import { startWpsServer, type WpsServer } from '../support/wps-process.ts'
 import { ensureWebBuilt } from './web-build.ts'
-import { startWpsServer, type WpsServer } from './wps-process.ts'
 
 const CHROMIUM_FLAGS = [
   '--no-sandbox',

@@ -12,8 +12,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../cluster/nats-server.ts'
-import { descendantsOf, isMarked, listProcesses, type ProcessInfo } from '../e2e/processes.ts'
-import { regionsOf, waitUntil } from './api.ts'
+import { regionsOf, waitUntil } from '../support/api.ts'
+import { descendantsOf, isMarked, listProcesses, type ProcessInfo } from '../support/processes.ts'
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 const MARK = 'WPS_DEV_TEST_MARK'

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
-import { describeRows, nodesSeenBy, postTest, runTest, waitUntil } from './api.ts'
+import { describeRows, nodesSeenBy, postTest, runTest, waitUntil } from '../support/api.ts'
 import { describeProcesses, type Planet, startPlanet } from './nodes.ts'
 
 describe('a test across three region nodes', () => {

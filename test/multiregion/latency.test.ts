@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startFixtureSite } from '../fixtures/site.ts'
-import { describeRows, nodesSeenBy, runTest, waitUntil } from './api.ts'
+import { describeRows, nodesSeenBy, runTest, waitUntil } from '../support/api.ts'
 import { describeProcesses, startPlanet } from './nodes.ts'
 
 const RTT = 100

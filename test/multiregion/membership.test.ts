@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { nodesSeenBy, regionsOf, waitUntil } from './api.ts'
+import { nodesSeenBy, regionsOf, waitUntil } from '../support/api.ts'
 import { describeProcesses, startPlanet } from './nodes.ts'
 
 const CITIES: Record<string, { city: string; country: string }> = {

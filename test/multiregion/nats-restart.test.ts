@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { FACTS, startFixtureSite } from '../fixtures/site.ts'
-import { describeRows, nodesSeenBy, runTest, waitUntil } from './api.ts'
+import { describeRows, nodesSeenBy, runTest, waitUntil } from '../support/api.ts'
 import { describeProcesses, startPlanet } from './nodes.ts'
 
 test('after a NATS restart the nodes rejoin and a test across all regions completes', async (t) => {

@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { ProcessInfo } from '../e2e/processes.ts'
 import { FACTS, startFixtureSite } from '../fixtures/site.ts'
-import { describeRows, nodesSeenBy, runTest, waitUntil } from './api.ts'
+import { describeRows, nodesSeenBy, runTest, waitUntil } from '../support/api.ts'
+import type { ProcessInfo } from '../support/processes.ts'
 import { describeProcesses, startPlanet, waitForLeftovers } from './nodes.ts'
 
 const SLOW_MS = 4000

@@ -24,7 +24,7 @@ import {
   listProcesses,
   markedProcesses,
   type ProcessInfo,
-} from '../e2e/processes.ts'
+} from '../support/processes.ts'
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 const MARK = 'WPS_MULTIREGION_MARK'
