@@ -1,0 +1,174 @@
+/**
+ * ProcessBackend: each runner is a child process of the pool's process, joined by a
+ * Node IPC channel with `serialization: 'advanced'` (structured clone: Dates, Maps,
+ * typed arrays and errors cross intact).
+ *
+ * The child is the same app started in runner mode: it imports its task modules and
+ * calls `startRunner()`, which serves the parent over IPC until told to stop, until it
+ * idles away, or until the parent is gone — the IPC channel closes when the parent dies,
+ * even by kill -9, and the runner then disposes its resources (closes its browser) and
+ * exits. SIGTERM, SIGINT and SIGHUP do the same.
+ *
+ *   // parent
+ *   const backend = new ProcessBackend({ args: ['bin/wps.mjs', 'runner'] })   // command defaults to node
+ *   const pool = new Pool({ name: 'browser', backend, max: 2, maxConcurrency: 1 })
+ *
+ *   // the app's `runner` command
+ *   await import('../browser/tasks.ts')   // defineTask(...) calls
+ *   await startRunner()
+ *
+ * The child's stdout goes to the parent's stderr by default, so a runner's chatter never
+ * mixes into a parent that prints data on stdout.
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import type { Backend, BootSpec, ParentChannel, RunnerConnection, RunnerExit } from '../backend.ts'
+import { type RunnerHost, serveRunner } from '../host.ts'
+import { PARENT_ENV, Parent } from '../parent.ts'
+import type { FromRunner, ToRunner } from '../protocol.ts'
+import type { TaskRegistry } from '../task.ts'
+
+export interface ProcessBackendOptions {
+  /** Executable. Default: this Node (`process.execPath`). */
+  command?: string
+  /** Arguments that start the app in runner mode, e.g. `['--import', 'tsx', 'runner.ts']`. */
+  args: string[]
+  /** Extra environment (on top of this process's). `FLAME_PARENT` is added. */
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Where the child's stdout goes. Default `'stderr'` (the parent's stderr). */
+  stdout?: 'stderr' | 'inherit' | 'ignore'
+  /** Where the child's stderr goes. Default `'inherit'`. */
+  stderr?: 'inherit' | 'ignore'
+}
+
+export class ProcessBackend implements Backend {
+  readonly name = 'process'
+
+  constructor(private readonly options: ProcessBackendOptions) {}
+
+  boot(spec: BootSpec): Promise<RunnerConnection> {
+    const o = this.options
+    const stdout = o.stdout === 'inherit' ? 'inherit' : o.stdout === 'ignore' ? 'ignore' : 2
+    const child = spawn(o.command ?? process.execPath, o.args, {
+      cwd: o.cwd,
+      env: { ...process.env, ...o.env, [PARENT_ENV]: Parent.encode(spec.parent) },
+      stdio: ['ignore', stdout, o.stderr ?? 'inherit', 'ipc'],
+      serialization: 'advanced',
+    })
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        child.kill('SIGKILL')
+        reject(spec.signal.reason)
+      }
+      child.once('error', (err) => {
+        spec.signal.removeEventListener('abort', onAbort)
+        reject(err)
+      })
+      child.once('spawn', () => {
+        spec.signal.removeEventListener('abort', onAbort)
+        resolve(new ProcessLink(child))
+      })
+      spec.signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+}
+
+class ProcessLink implements RunnerConnection {
+  private exitInfo: RunnerExit | undefined
+  private readonly exitListeners: ((exit: RunnerExit) => void)[] = []
+
+  constructor(private readonly child: ChildProcess) {
+    // 'close' comes after 'exit' and after the IPC channel is closed: every message is in.
+    child.once('close', (code, signal) => {
+      this.exitInfo = { code, signal }
+      for (const listener of this.exitListeners.splice(0)) listener(this.exitInfo)
+    })
+    child.on('error', () => {
+      // send/kill failures on a dying child; 'close' reports the end
+    })
+  }
+
+  send(message: ToRunner): void {
+    if (!this.child.connected) return
+    // Serialization errors throw synchronously; transport errors go to the callback.
+    this.child.send(message, undefined, {}, () => {})
+  }
+
+  onMessage(listener: (message: FromRunner) => void): void {
+    this.child.on('message', (m) => listener(m as FromRunner))
+  }
+
+  onExit(listener: (exit: RunnerExit) => void): void {
+    if (this.exitInfo) listener(this.exitInfo)
+    else this.exitListeners.push(listener)
+  }
+
+  kill(): void {
+    if (this.exitInfo === undefined) this.child.kill('SIGKILL')
+  }
+}
+
+export interface StartRunnerOptions {
+  tasks?: TaskRegistry
+  log?: (line: string) => void
+  /** Per-resource dispose bound in ms. Default 10 s. */
+  disposeTimeout?: number
+}
+
+/**
+ * The runner-process entry point: serve the parent that started this process over IPC.
+ * Import your task modules first. Returns at once; the IPC channel keeps the process
+ * alive until the runner stops, and it then exits by itself (after disposing resources).
+ * Throws when the process was not started by a pool.
+ */
+export function startRunner(options: StartRunnerOptions = {}): RunnerHost {
+  const parent = Parent.get()
+  const send = process.send?.bind(process)
+  if (!parent || !send) {
+    throw new Error(
+      `startRunner: this process was not started by a FLAME pool (no ${PARENT_ENV} or no IPC channel)`,
+    )
+  }
+  const log =
+    options.log ?? ((line: string) => process.stderr.write(`[flame runner=${parent.runnerId}] ${line}\n`))
+  const channel: ParentChannel = {
+    send: (message) => {
+      if (process.connected) send(message, undefined, {}, () => {})
+    },
+    onMessage: (listener) => process.on('message', (m) => listener(m as ToRunner)),
+    onDisconnect: (listener) => process.once('disconnect', listener),
+  }
+  let exitCode = 0
+  const host = serveRunner({
+    channel,
+    parent,
+    log,
+    pid: process.pid,
+    ...(options.tasks ? { tasks: options.tasks } : {}),
+    ...(options.disposeTimeout ? { disposeTimeout: options.disposeTimeout } : {}),
+    exit: () => leave(exitCode),
+  })
+
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => void host.stop(signal, 0))
+  }
+  process.on('uncaughtException', (err) => {
+    log(`uncaught exception: ${err?.stack ?? err}`)
+    exitCode = 70
+    void host.stop('uncaught exception', 0)
+  })
+  process.on('unhandledRejection', (reason) => {
+    log(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`)
+  })
+  return host
+}
+
+/** Exit after what was already sent over IPC has been flushed (bounded). */
+function leave(code: number): void {
+  const exit = (): never => process.exit(code)
+  if (!process.connected || !process.send) exit()
+  const timer = setTimeout(exit, 1_000)
+  timer.unref()
+  process.send!({ t: 'bye', reason: 'exit' } satisfies FromRunner, undefined, {}, () => exit())
+}

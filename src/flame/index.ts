@@ -1,0 +1,40 @@
+/**
+ * FLAME for TypeScript: run parts of your app on short-lived copies of itself.
+ *
+ * A Pool boots runners (copies of the app) through a Backend, sends them named tasks,
+ * streams their messages back, and idles them away when the work stops. This folder is
+ * a library: it imports nothing from the rest of the app. See README.md.
+ *
+ *   import { defineTask, Pool, ProcessBackend } from './flame/index.ts'
+ *
+ *   export const hello = defineTask('hello', async (name: string, ctx) => {
+ *     ctx.send(`working on ${ctx.runnerId}`)
+ *     return `hello ${name}`
+ *   })
+ *
+ *   const pool = new Pool({ name: 'work', backend: new ProcessBackend({ args: ['runner.ts'] }), max: 4 })
+ *   await pool.call(hello, 'world', { onMessage: console.log })   // → 'hello world'
+ */
+
+export type { Backend, BootSpec, ParentChannel, RunnerConnection, RunnerExit } from './backend.ts'
+export { describeExit } from './backend.ts'
+export { LocalBackend, type LocalBackendOptions } from './backends/local.ts'
+export {
+  ProcessBackend,
+  type ProcessBackendOptions,
+  type StartRunnerOptions,
+  startRunner,
+} from './backends/process.ts'
+export { FlameError, type FlameErrorCode, type RemoteErrorInfo } from './errors.ts'
+export { type RunnerHost, type ServeRunnerOptions, serveRunner } from './host.ts'
+export { PARENT_ENV, Parent, type ParentInfo } from './parent.ts'
+export {
+  type CallOptions,
+  type Placement,
+  Pool,
+  type PoolOptions,
+  type PoolStats,
+  type RunnerStats,
+} from './pool.ts'
+export type { FromRunner, ToRunner } from './protocol.ts'
+export { defineTask, type Resource, type Task, type TaskContext, type TaskRegistry, tasks } from './task.ts'

@@ -1,0 +1,39 @@
+/**
+ * Backends for tests: the ProcessBackend pointed at the runner fixture, and a wrapper that
+ * makes the first boots fail for real (the runner is started, then killed before `ready`).
+ */
+
+import { fileURLToPath } from 'node:url'
+import type { Backend, BootSpec, RunnerConnection } from '../backend.ts'
+import { ProcessBackend, type ProcessBackendOptions } from '../backends/process.ts'
+
+export const runnerFixture = fileURLToPath(new URL('./runner-fixture.ts', import.meta.url))
+export const tsxLoader = import.meta.resolve('tsx')
+
+/** Runners are `node --import tsx runner-fixture.ts` children. */
+export function fixtureBackend(options: Partial<ProcessBackendOptions> = {}): ProcessBackend {
+  return new ProcessBackend({ args: ['--import', tsxLoader, runnerFixture], ...options })
+}
+
+/** Wraps a backend so its first `failures` boots die before the runner is ready. */
+export class FailingBoots implements Backend {
+  readonly name: string
+  boots = 0
+
+  constructor(
+    private readonly inner: Backend,
+    private failures: number,
+  ) {
+    this.name = inner.name
+  }
+
+  async boot(spec: BootSpec): Promise<RunnerConnection> {
+    this.boots++
+    const conn = await this.inner.boot(spec)
+    if (this.failures > 0) {
+      this.failures--
+      conn.kill()
+    }
+    return conn
+  }
+}
