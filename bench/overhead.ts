@@ -4,43 +4,65 @@
  * page (placing the call, the spare context, the post-load settle, result transfer,
  * SSE). Also the CPU-seconds one measurement costs, summed over the server, its runner
  * and Chromium.
+ *
+ * Two cadences: "paced" (a test arrives at an idle warm node, as when a person presses
+ * Go — the case the ≤ 100 ms target is about) and "back-to-back" (the next test arrives
+ * the moment the previous one ends, so it waits for the browser to close the used
+ * context and open a fresh one, ~200 ms of renderer start-up that is never overlapped
+ * with a measurement because that would falsify its numbers).
  */
-import { startFixtureSite } from '../test/fixtures/site.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
 import { fmt, median, percentile, startServe, timeTest, treeCpuSeconds } from './support.ts'
+
+interface Series {
+  overheads: number[]
+  loads: number[]
+}
+
+async function series(base: string, url: string, runs: number, gapMs: number): Promise<Series> {
+  const result: Series = { overheads: [], loads: [] }
+  for (let i = 0; i < runs; i++) {
+    if (gapMs > 0) await sleep(gapMs)
+    const timed = await timeTest(base, { url })
+    const row = timed.test.results[0]
+    if (row?.status !== 'complete' || row.metrics.load === null) {
+      throw new Error(`test did not complete: ${JSON.stringify(row?.error)}`)
+    }
+    const completeAt = timed.completeAtMs.get(row.node) ?? timed.wallMs
+    result.overheads.push(completeAt - row.metrics.load)
+    result.loads.push(row.metrics.load)
+  }
+  return result
+}
 
 export async function benchOverhead(runs = 20): Promise<Record<string, number>> {
   const site = await startFixtureSite()
   const server = await startServe({ WPS_POOL_MIN: '1' })
   try {
-    const url = `${site.url}/rich`
-    for (let i = 0; i < 3; i++) await timeTest(server.url, { url }) // warm: runner booted, browser launched
+    const url = `${site.url}${FACTS.rich.path}`
+    await series(server.url, url, 3, 0) // warm: runner booted, browser launched
     const pid = server.child.pid ?? 0
     const cpuBefore = treeCpuSeconds(pid)
-    const overheads: number[] = []
-    const loads: number[] = []
-    for (let i = 0; i < runs; i++) {
-      const timed = await timeTest(server.url, { url })
-      const row = timed.test.results[0]
-      if (!row || row.status !== 'complete' || row.metrics.load === null) {
-        throw new Error(`test did not complete: ${JSON.stringify(row?.error)}`)
-      }
-      const completeAt = timed.completeAtMs.get(row.node) ?? timed.wallMs
-      overheads.push(completeAt - row.metrics.load)
-      loads.push(row.metrics.load)
-    }
+    const paced = await series(server.url, url, runs, 500)
     const cpuPerTest = (treeCpuSeconds(pid) - cpuBefore) / runs
+    const backToBack = await series(server.url, url, runs, 0)
     const figures = {
-      overheadMedianMs: median(overheads),
-      overheadP90Ms: percentile(overheads, 90),
-      loadMedianMs: median(loads),
+      overheadMedianMs: median(paced.overheads),
+      overheadP90Ms: percentile(paced.overheads, 90),
+      loadMedianMs: median(paced.loads),
+      backToBackOverheadMedianMs: median(backToBack.overheads),
+      backToBackLoadMedianMs: median(backToBack.loads),
       cpuSecondsPerTest: cpuPerTest,
     }
-    console.log(`\n## Overhead per test (warm node, ${runs} sequential tests of /rich)`)
-    console.log(`page load (median)        ${fmt(figures.loadMedianMs)}`)
-    console.log(`tool overhead median      ${fmt(figures.overheadMedianMs)}   (target ≤ 100 ms)`)
-    console.log(`tool overhead p90         ${fmt(figures.overheadP90Ms)}`)
+    console.log(`\n## Overhead per test (warm node, ${runs} tests of /rich each way)`)
+    console.log(`paced: page load (median)        ${fmt(figures.loadMedianMs)}`)
+    console.log(`paced: tool overhead median      ${fmt(figures.overheadMedianMs)}   (target ≤ 100 ms)`)
+    console.log(`paced: tool overhead p90         ${fmt(figures.overheadP90Ms)}`)
+    console.log(`back-to-back: overhead median    ${fmt(figures.backToBackOverheadMedianMs)}`)
+    console.log(`back-to-back: page load median   ${fmt(figures.backToBackLoadMedianMs)}`)
     console.log(
-      `CPU per measurement       ${figures.cpuSecondsPerTest.toFixed(2)} CPU-s (server + runner + Chromium)`,
+      `CPU per measurement              ${figures.cpuSecondsPerTest.toFixed(2)} CPU-s (server + runner + Chromium)`,
     )
     return figures
   } finally {

@@ -5,9 +5,11 @@
  */
 import { benchCluster } from './cluster.ts'
 import { benchOverhead } from './overhead.ts'
+import { benchPool } from './pool.ts'
 
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
+  pool: () => benchPool(),
   cluster: () => benchCluster(),
 }
 

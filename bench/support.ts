@@ -124,6 +124,6 @@ export async function timeTest(base: string, body: { url: string; regions?: stri
     }
   }
   const done = events.at(-1)
-  if (!done || done.event !== 'done') throw new Error('test ended without a done event')
+  if (done?.event !== 'done') throw new Error('test ended without a done event')
   return { test: done.data as SpeedTest, events, wallMs: sent + done.at, completeAtMs }
 }

@@ -1,7 +1,7 @@
 /**
  * One warm Chromium that measures page loads, each a true first view in its own
  * fresh browser context, closed afterwards. One spare context+page is kept ready
- * (opened at launch and again after each measurement ends, never while one runs, so
+ * (opened at launch and again as each measurement ends, never while one runs, so
  * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost.
  *
  *   const host = await BrowserHost.launch({ proxyServer: '127.0.0.1:9000' })
@@ -109,22 +109,19 @@ export class BrowserHost {
   }
 
   /**
-   * Close the used context, then (and only then) prepare the next spare. The spare
-   * promise is set at once, so a measurement that starts meanwhile waits for it
-   * rather than opening a second context in parallel.
+   * Close the used context and prepare the next spare, side by side: both happen after
+   * the measurement has ended, never during one, so neither can disturb the numbers.
+   * The spare promise is set at once, so a measurement that starts meanwhile waits for
+   * it rather than opening a second context in parallel.
    */
   #retire(slot: Slot): void {
     const closed = closeSlot(slot).catch(() => {})
+    this.#retiring.add(closed)
+    closed.finally(() => this.#retiring.delete(closed))
     if (this.#keepSpare && this.alive && !this.#spare) {
-      const spare = closed.then(() => {
-        if (!this.alive) throw new Error('browser gone')
-        return openSlot(this.#chromium.browser)
-      })
+      const spare = openSlot(this.#chromium.browser)
       spare.catch(() => {})
       this.#spare = spare
-    } else {
-      this.#retiring.add(closed)
-      closed.finally(() => this.#retiring.delete(closed))
     }
   }
 }

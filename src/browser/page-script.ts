@@ -53,6 +53,7 @@ export interface RawPageMetrics {
 }
 
 const KEY = 'wps.collect'
+const PENDING_KEY = 'wps.lcpPending'
 
 // Plain ES2017 with no dependencies: it runs in whatever page we are pointed at.
 export const COLLECTOR_SCRIPT = `(() => {
@@ -69,8 +70,32 @@ export const COLLECTOR_SCRIPT = `(() => {
     } catch (e) {}
   }
   const pick = (entry, fields) => { const out = {}; for (const f of fields) out[f] = entry[f]; return out; };
+  const drain = () => { for (const [observer, sink] of observers) sink.push(...observer.takeRecords()); };
+  // Is there a finished, visible image that should outrank the current LCP entry but has
+  // no entry yet? Chromium reports it only once painted after decode, up to ~100 ms after
+  // load. Images too plain for Chromium to count (< 0.05 bits per displayed pixel) and
+  // images already reported are not waited for.
+  Object.defineProperty(window, Symbol.for(${JSON.stringify(PENDING_KEY)}), { value: () => {
+    drain();
+    const lcp = sinks['largest-contentful-paint'];
+    const current = lcp.length ? lcp[lcp.length - 1].size : 0;
+    const reported = new Set(lcp.map((e) => e.url).filter(Boolean));
+    for (const img of Array.from(document.images)) {
+      if (!img.complete || !img.naturalWidth || reported.has(img.currentSrc)) continue;
+      const r = img.getBoundingClientRect();
+      const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+      const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+      const area = Math.min(w * h, img.naturalWidth * img.naturalHeight);
+      if (area <= current) continue;
+      const res = performance.getEntriesByName(img.currentSrc)[0];
+      const bytes = res ? res.encodedBodySize : 0;
+      if (bytes && (bytes * 8) / (r.width * r.height) < 0.05) continue;
+      return true;
+    }
+    return false;
+  } });
   Object.defineProperty(window, key, { value: () => {
-    for (const [observer, sink] of observers) sink.push(...observer.takeRecords());
+    drain();
     const nav = performance.getEntriesByType('navigation')[0];
     return {
       navigation: nav ? pick(nav, ['responseStart', 'domContentLoadedEventStart', 'domContentLoadedEventEnd', 'loadEventStart', 'loadEventEnd']) : null,
@@ -81,5 +106,8 @@ export const COLLECTOR_SCRIPT = `(() => {
     };
   } });
 })();`
+
+/** Evaluates to true while an image may still become the LCP entry (see the collector). */
+export const LCP_PENDING_EXPRESSION = `(() => { const pending = window[Symbol.for(${JSON.stringify(PENDING_KEY)})]; return pending ? pending() : false; })()`
 
 export const READ_EXPRESSION = `(() => { const read = window[Symbol.for(${JSON.stringify(KEY)})]; return read ? read() : null; })()`

@@ -1,0 +1,136 @@
+/**
+ * The browser pool's costs (issue 3): cold start of a real `wps runner` (empty pool →
+ * task running → first page loaded), the hot-call overhead of an empty task on each
+ * backend, and a burst of 20 tests at once on the default settings — all complete, the
+ * median `load` stays close to an isolated measurement because the pool queues instead
+ * of overloading the machine, and the pool idles back to `min` afterwards.
+ */
+import { createPoolBackend } from '../src/cli/node.ts'
+import { LocalBackend, Pool } from '../src/flame/index.ts'
+import { fixtureBackend } from '../src/flame/testing/backends.ts'
+import { noop } from '../src/flame/testing/tasks.ts'
+import { timedNav } from '../src/speedtest/timed-nav.ts'
+import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
+import { fmt, median, percentile, startServe, timeTest } from './support.ts'
+
+async function coldStart(url: string, runs = 5): Promise<void> {
+  const placed: number[] = []
+  const loaded: number[] = []
+  const browserLaunch: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const pool = new Pool({
+      name: 'cold',
+      backend: createPoolBackend({
+        backend: 'process',
+        min: 0,
+        max: 1,
+        maxConcurrency: 1,
+        idleShutdownMs: 1000,
+      }),
+      max: 1,
+      maxConcurrency: 1,
+      log: false,
+    })
+    const t0 = performance.now()
+    await pool.call(
+      timedNav,
+      { url, timeoutMs: 30_000 },
+      {
+        onPlaced: () => placed.push(performance.now() - t0),
+        onMessage: (m) => {
+          const message = m as { type: string; launchMs?: number }
+          if (message.type === 'browser' && message.launchMs !== undefined)
+            browserLaunch.push(message.launchMs)
+        },
+      },
+    )
+    loaded.push(performance.now() - t0)
+    await pool.shutdown()
+  }
+  console.log(`\n## Cold start of a real \`wps runner\` (process backend, ${runs} runs, median)`)
+  console.log(`empty pool → task running     ${fmt(median(placed))}`)
+  console.log(`Chromium launch in the runner ${fmt(median(browserLaunch))}`)
+  console.log(`empty pool → first page loaded ${fmt(median(loaded))}  (page: /rich)`)
+}
+
+async function hotCall(name: string, pool: Pool, calls = 300): Promise<number> {
+  await pool.ready()
+  for (let i = 0; i < 50; i++) await pool.call(noop, null)
+  const times: number[] = []
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now()
+    await pool.call(noop, null)
+    times.push(performance.now() - t0)
+  }
+  await pool.shutdown()
+  console.log(`${name.padEnd(30)} median ${fmt(median(times))}, p90 ${fmt(percentile(times, 90))}`)
+  return median(times)
+}
+
+async function burst(siteUrl: string, size = 20): Promise<void> {
+  const server = await startServe()
+  try {
+    const url = `${siteUrl}${FACTS.rich.path}`
+    await timeTest(server.url, { url })
+    const isolated: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const { test } = await timeTest(server.url, { url })
+      isolated.push(test.results[0]?.metrics.load ?? Number.NaN)
+    }
+    const t0 = performance.now()
+    const results = await Promise.all(Array.from({ length: size }, () => timeTest(server.url, { url })))
+    const burstMs = performance.now() - t0
+    const rows = results.map((r) => r.test.results[0])
+    const complete = rows.filter((row) => row?.status === 'complete').length
+    const loads = rows.map((row) => row?.metrics.load ?? Number.NaN)
+    const ratio = median(loads) / median(isolated)
+    const pools = async () =>
+      (
+        (await (await fetch(`${server.url}/api/pools`)).json()) as Array<{
+          runners: number
+          min: number
+          max: number
+        }>
+      )[0]
+    const during = await pools()
+    const idleStart = performance.now()
+    let after = during
+    while (after && after.runners > after.min && performance.now() - idleStart < 90_000) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      after = await pools()
+    }
+    console.log(
+      `\n## Burst of ${size} tests at once (wps serve, default settings: max ${during?.max} runner(s))`,
+    )
+    console.log(`completed                     ${complete}/${size} in ${fmt(burstMs)}`)
+    console.log(`isolated load (median of 5)   ${fmt(median(isolated))}`)
+    console.log(
+      `burst load (median)           ${fmt(median(loads))}   ratio ${ratio.toFixed(2)}× (target ≤ 1.3×)`,
+    )
+    console.log(`burst load p90                ${fmt(percentile(loads, 90))}`)
+    console.log(
+      `back to min (${after?.min})              ${after?.runners === after?.min ? 'yes' : 'NO'}, ${fmt(performance.now() - idleStart)} after the burst`,
+    )
+  } finally {
+    await server.stop()
+  }
+}
+
+export async function benchPool(): Promise<void> {
+  const site = await startFixtureSite()
+  try {
+    await coldStart(`${site.url}${FACTS.rich.path}`)
+    console.log('\n## Hot call overhead (pool.call of an empty task on a warm runner)')
+    await hotCall(
+      'local backend',
+      new Pool({ name: 'hot-local', backend: new LocalBackend(), min: 1, max: 1, log: false }),
+    )
+    await hotCall(
+      'process backend',
+      new Pool({ name: 'hot-process', backend: fixtureBackend(), min: 1, max: 1, log: false }),
+    )
+    await burst(site.url)
+  } finally {
+    await site.close()
+  }
+}
