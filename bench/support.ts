@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../src/cli/ports.ts'
 import type { SpeedTest } from '../src/speedtest/model.ts'
 import { readEvents, type SseEvent } from '../test/support/sse.ts'
 
@@ -22,18 +22,6 @@ export function percentile(values: number[], p: number): number {
 export const median = (values: number[]): number => percentile(values, 50)
 
 export const fmt = (ms: number): string => `${ms.toFixed(1)} ms`
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 export interface ServeProcess {
   url: string

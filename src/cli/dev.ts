@@ -10,10 +10,10 @@
  * and nats-server gets a parent-death signal, so nothing outlives `wps dev`.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_TARGET_REGION, estimateRttMs } from '../latency/rtt.ts'
 import { parseArgs, UsageError } from './args.ts'
+import { freePort, waitForPort } from './ports.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
@@ -47,7 +47,7 @@ export async function dev(argv: string[]): Promise<number> {
   const natsPort = await freePort()
   children.push(startNats(natsBin, natsPort))
   const natsUrl = `nats://127.0.0.1:${natsPort}`
-  await waitForPort(natsPort, 5000)
+  await waitForPort(natsPort, 5000, 'nats-server')
 
   const firstUrl = await Promise.all(
     regions.map(async (region, index) => {
@@ -104,33 +104,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
     })
     child.kill('SIGTERM')
   })
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  const { connect } = await import('node:net')
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (open) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`)
 }

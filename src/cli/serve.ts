@@ -4,13 +4,25 @@
  * and on SIGTERM/SIGINT ends running tests, runners and browsers before exiting.
  */
 import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../server/app.ts'
 import { parseArgs } from './args.ts'
 import { readConfig } from './config.ts'
-import { startNode } from './node.ts'
+import { type Node, startNode } from './node.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+/** The HTTP server in front of a node: its API, event streams and the built web page. */
+export function createNodeServer(node: Node): Promise<FastifyInstance> {
+  return buildServer({
+    speedTests: node.speedTests,
+    cluster: node.cluster,
+    pools: () => [node.pool.stats()],
+    webRoot: WEB_ROOT,
+    startsPerMinute: node.config.startsPerMinute,
+  })
+}
 
 export async function serve(argv: string[]): Promise<number> {
   const { options } = parseArgs(argv, { port: 'value', host: 'value', latency: 'value' })
@@ -20,13 +32,7 @@ export async function serve(argv: string[]): Promise<number> {
   if (typeof options.latency === 'string') env.WPS_LATENCY_MS = options.latency
   const config = readConfig(env)
   const node = await startNode(config)
-  const app = await buildServer({
-    speedTests: node.speedTests,
-    cluster: node.cluster,
-    pools: () => [node.pool.stats()],
-    webRoot: WEB_ROOT,
-    startsPerMinute: config.startsPerMinute,
-  })
+  const app = await createNodeServer(node)
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {

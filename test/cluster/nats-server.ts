@@ -14,7 +14,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import net from 'node:net'
+import { freePort, waitForPort } from '../../src/cli/ports.ts'
 
 export interface NatsServer {
   url: string
@@ -40,13 +40,7 @@ export function natsServerBinary(): string {
   )
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+export { freePort }
 
 export async function startNatsServer(options: { port?: number } = {}): Promise<NatsServer> {
   const binary = natsServerBinary()
@@ -88,22 +82,6 @@ async function launch(binary: string, port: number): Promise<ChildProcess> {
   exited.catch(() => {})
   await Promise.race([waitForPort(port, 10_000), exited])
   return child
-}
-
-async function waitForPort(port: number, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (open) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`nats-server did not listen on 127.0.0.1:${port} within ${withinMs} ms`)
 }
 
 async function terminate(child: ChildProcess): Promise<void> {

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { chromium } from 'playwright-core'
+import { chromiumArgs } from '../../src/browser/index.ts'
 import { FACTS, startFixtureSite } from '../fixtures/site.ts'
 import { type DevCluster, kindOf, startDev } from '../multiregion/dev-process.ts'
 import { describeProcesses } from '../multiregion/nodes.ts'
@@ -18,16 +19,8 @@ import { runTest } from '../support/api.ts'
 import type { ProcessInfo } from '../support/processes.ts'
 import { ensureWebBuilt } from './web-build.ts'
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-]
+// Our own launch flags, minus the one that only suits puppeteer (playwright opens its own window).
+const CHROMIUM_FLAGS = chromiumArgs().filter((flag) => flag !== '--no-startup-window')
 const REGIONS = ['ord', 'fra', 'syd']
 const CITIES: Record<string, string> = { ord: 'Chicago', fra: 'Frankfurt', syd: 'Sydney' }
 

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { chromiumArgs } from '../../src/browser/index.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { formatBytes, formatMs } from '../../web/src/format.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
@@ -17,15 +18,8 @@ import { isChromium } from '../support/processes.ts'
 import { startWpsServer, type WpsServer } from '../support/wps-process.ts'
 import { ensureWebBuilt } from './web-build.ts'
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-]
+// Our own launch flags, minus the one that only suits puppeteer (playwright opens its own window).
+const CHROMIUM_FLAGS = chromiumArgs().filter((flag) => flag !== '--no-startup-window')
 const SCREENSHOT = '/tmp/wps-page.png'
 
 let site: FixtureSite

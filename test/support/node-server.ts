@@ -6,10 +6,9 @@
  *   await fetch(`${server.url}/api/regions`)
  *   await server.close()
  */
-import { fileURLToPath } from 'node:url'
 import { readConfig } from '../../src/cli/config.ts'
 import { type Node, startNode } from '../../src/cli/node.ts'
-import { buildServer } from '../../src/server/app.ts'
+import { createNodeServer } from '../../src/cli/serve.ts'
 
 export interface TestServer {
   url: string
@@ -17,18 +16,10 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
-
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const config = readConfig({ WPS_POOL_BACKEND: 'local', WPS_POOL_IDLE_SHUTDOWN_MS: '60000', ...env })
   const node = await startNode(config)
-  const app = await buildServer({
-    speedTests: node.speedTests,
-    cluster: node.cluster,
-    pools: () => [node.pool.stats()],
-    webRoot: WEB_ROOT,
-    startsPerMinute: config.startsPerMinute,
-  })
+  const app = await createNodeServer(node)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (typeof address !== 'object' || !address) throw new Error('server has no address')

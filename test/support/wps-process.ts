@@ -9,8 +9,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../../src/cli/ports.ts'
 import { descendantsOf, isMarked, listProcesses, markedProcesses, type ProcessInfo } from './processes.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -26,16 +26,6 @@ export interface WpsServer {
     graceMs?: number,
   ): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; leftovers: ProcessInfo[] }>
   output(): string
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const address = probe.address()
-  probe.close()
-  if (typeof address !== 'object' || !address) throw new Error('no port')
-  return address.port
 }
 
 export async function startWpsServer(
