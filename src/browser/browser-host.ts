@@ -27,6 +27,7 @@ export class BrowserHost {
   readonly launchMs: number
   readonly #chromium: LaunchedChromium
   readonly #keepSpare: boolean
+  readonly #proxyServer: string | undefined
   /** Aborted (reason: a sentence) when the browser disconnects. */
   readonly #gone = new AbortController()
   #spare: Promise<Slot> | undefined
@@ -34,9 +35,15 @@ export class BrowserHost {
   #alive = true
   #closed = false
 
-  private constructor(chromium: LaunchedChromium, keepSpare: boolean, launchMs: number) {
+  private constructor(
+    chromium: LaunchedChromium,
+    keepSpare: boolean,
+    launchMs: number,
+    proxyServer: string | undefined,
+  ) {
     this.#chromium = chromium
     this.#keepSpare = keepSpare
+    this.#proxyServer = proxyServer
     this.launchMs = launchMs
     chromium.browser.once('disconnected', () => {
       this.#alive = false
@@ -50,7 +57,12 @@ export class BrowserHost {
     const keepSpare = opts.spare ?? true
     try {
       const spare = keepSpare ? await openSlot(chromium.browser) : undefined
-      const host = new BrowserHost(chromium, keepSpare, Math.round(performance.now() - started))
+      const host = new BrowserHost(
+        chromium,
+        keepSpare,
+        Math.round(performance.now() - started),
+        opts.proxyServer,
+      )
       if (spare) host.#spare = Promise.resolve(spare)
       return host
     } catch (error) {
@@ -84,7 +96,7 @@ export class BrowserHost {
       throw error
     }
     try {
-      return await measureInSlot(slot, url, opts, this.#gone.signal)
+      return await measureInSlot(slot, url, opts, this.#gone.signal, this.#proxyServer)
     } finally {
       this.#retire(slot)
     }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
+import {
+  browserCrashedError,
+  documentProxyErrno,
+  httpError,
+  navigationError,
+  timeoutError,
+  upstreamError,
+} from './errors.ts'
+import type { NetworkEvent } from './network-summary.ts'
 
 describe('navigationError', () => {
   const cases: Array<[string, string]> = [
@@ -41,5 +49,65 @@ describe('other errors', () => {
   })
   it('marks a crash', () => {
     assert.equal(browserCrashedError('pipe closed').code, 'browser_crashed')
+  })
+})
+
+describe('upstreamError: what a direct connection would have reported', () => {
+  const cases: Array<[string, string, string]> = [
+    ['ECONNREFUSED', 'connection_refused', 'net::ERR_CONNECTION_REFUSED'],
+    ['ENOTFOUND', 'dns_failure', 'net::ERR_NAME_NOT_RESOLVED'],
+    ['EAI_AGAIN', 'dns_failure', 'net::ERR_NAME_NOT_RESOLVED'],
+    ['ECONNRESET', 'connection_reset', 'net::ERR_CONNECTION_RESET'],
+    ['ETIMEDOUT', 'timeout', 'net::ERR_CONNECTION_TIMED_OUT'],
+    ['EHOSTUNREACH', 'navigation_failed', 'net::ERR_ADDRESS_UNREACHABLE'],
+  ]
+  for (const [errno, code, netError] of cases) {
+    it(`${errno} → ${code}`, () => {
+      const error = upstreamError(errno)
+      assert.equal(error.code, code)
+      assert.equal(error.code, navigationError(netError).code, 'same code as the direct net error')
+      assert.ok(error.message.includes(netError) && error.message.includes(errno))
+    })
+  }
+  it('keeps an unknown errno in the message', () => {
+    assert.deepEqual(upstreamError('EWHATEVER').code, 'navigation_failed')
+    assert.match(upstreamError('EWHATEVER').message, /EWHATEVER/)
+  })
+})
+
+describe('documentProxyErrno', () => {
+  const sent = (requestId: string, type: string): NetworkEvent => ({
+    method: 'Network.requestWillBeSent',
+    params: { requestId, timestamp: 1, type, request: { url: `http://x/${requestId}` } },
+  })
+  const answered = (requestId: string, status: number, headers: Record<string, string>): NetworkEvent => {
+    // CDP's response carries headers beyond the fields NetworkEvent names.
+    const response = { status, encodedDataLength: 9, headers }
+    return {
+      method: 'Network.responseReceived',
+      params: { requestId, timestamp: 2, type: 'Document', response },
+    }
+  }
+
+  it('reads the proxy’s errno from the document’s 502', () => {
+    const events = [sent('1', 'Document'), answered('1', 502, { 'X-Wps-Proxy-Error': 'ECONNREFUSED' })]
+    assert.equal(documentProxyErrno(events), 'ECONNREFUSED')
+  })
+  it('ignores a site’s own 502, the header on other statuses, and subresources', () => {
+    assert.equal(documentProxyErrno([sent('1', 'Document'), answered('1', 502, {})]), null)
+    assert.equal(
+      documentProxyErrno([
+        sent('1', 'Document'),
+        answered('1', 200, { 'x-wps-proxy-error': 'ECONNREFUSED' }),
+      ]),
+      null,
+    )
+    const sub = [
+      sent('1', 'Document'),
+      answered('1', 200, {}),
+      sent('2', 'Image'),
+      answered('2', 502, { 'x-wps-proxy-error': 'ENOTFOUND' }),
+    ]
+    assert.equal(documentProxyErrno(sub), null)
   })
 })

@@ -6,7 +6,16 @@
  *   navigationError('net::ERR_NAME_NOT_RESOLVED')
  *   // { code: 'dns_failure', message: 'The host name could not be resolved (net::ERR_NAME_NOT_RESOLVED).' }
  *   httpError(404)   // { code: 'http_error', message: 'The server answered HTTP 404.' }
+ *
+ * Behind the latency emulator the proxy connects instead of Chromium, so a refused
+ * port or an unknown host reaches us as the proxy's errno (ECONNREFUSED, ENOTFOUND…)
+ * instead of a net error. `upstreamError` turns it into the net error Chromium itself
+ * would have reported (its own errno table, net/base/net_errors_posix.cc), so a region
+ * behind the emulator reports the same code as a direct one:
+ *
+ *   upstreamError('ECONNREFUSED').code   // 'connection_refused'
  */
+import type { NetworkEvent } from './network-summary.ts'
 import type { MeasureError, MeasureErrorCode } from './types.ts'
 
 const RULES: ReadonlyArray<readonly [RegExp, MeasureErrorCode, string]> = [
@@ -32,10 +41,69 @@ const RULES: ReadonlyArray<readonly [RegExp, MeasureErrorCode, string]> = [
 
 /** Map a Chromium navigation error text (e.g. from `Page.navigate`) to a code and message. */
 export function navigationError(errorText: string): MeasureError {
+  const [code, sentence] = classify(errorText)
+  return { code, message: `${sentence} (${errorText}).` }
+}
+
+function classify(errorText: string): readonly [MeasureErrorCode, string] {
   for (const [pattern, code, sentence] of RULES) {
-    if (pattern.test(errorText)) return { code, message: `${sentence} (${errorText}).` }
+    if (pattern.test(errorText)) return [code, sentence]
   }
-  return { code: 'navigation_failed', message: `The page could not be loaded (${errorText}).` }
+  return ['navigation_failed', 'The page could not be loaded']
+}
+
+/** What Chromium reports for a failed connect or name lookup with this errno (getaddrinfo's as Node names them). */
+export const NET_ERROR_FOR_ERRNO: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'net::ERR_NAME_NOT_RESOLVED',
+  EAI_AGAIN: 'net::ERR_NAME_NOT_RESOLVED',
+  EAI_FAIL: 'net::ERR_NAME_RESOLUTION_FAILED',
+  ECONNREFUSED: 'net::ERR_CONNECTION_REFUSED',
+  ECONNRESET: 'net::ERR_CONNECTION_RESET',
+  EPIPE: 'net::ERR_CONNECTION_RESET',
+  ECONNABORTED: 'net::ERR_CONNECTION_ABORTED',
+  ETIMEDOUT: 'net::ERR_CONNECTION_TIMED_OUT',
+  EHOSTUNREACH: 'net::ERR_ADDRESS_UNREACHABLE',
+  EHOSTDOWN: 'net::ERR_ADDRESS_UNREACHABLE',
+  ENETUNREACH: 'net::ERR_INTERNET_DISCONNECTED',
+  EADDRNOTAVAIL: 'net::ERR_ADDRESS_INVALID',
+}
+
+/** The latency emulator's proxy could not reach the target: report what a direct connection would have. */
+export function upstreamError(errno: string): MeasureError {
+  const netError = NET_ERROR_FOR_ERRNO[errno]
+  if (!netError) {
+    return {
+      code: 'navigation_failed',
+      message: `The server could not be reached (${errno}, via the latency emulator).`,
+    }
+  }
+  const [code, sentence] = classify(netError)
+  return { code, message: `${sentence} (${netError}; the latency emulator's proxy saw ${errno}).` }
+}
+
+/**
+ * The errno in the latency proxy's own error answer (`x-wps-proxy-error`), when that
+ * answer, not the site, is the navigation's document (plain http). Null otherwise.
+ */
+export function documentProxyErrno(events: readonly NetworkEvent[]): string | null {
+  let documentId: string | undefined
+  let errno: string | null = null
+  for (const event of events) {
+    if (
+      event.method === 'Network.requestWillBeSent' &&
+      documentId === undefined &&
+      event.params.type === 'Document'
+    ) {
+      documentId = event.params.requestId
+    }
+    if (event.method !== 'Network.responseReceived' || event.params.requestId !== documentId) continue
+    // CDP's params carry the headers; our NetworkEvent type names only the fields the summary reads.
+    const { headers } = event.params.response as { headers?: Record<string, unknown> }
+    const found = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-wps-proxy-error')
+    // A later response of the same request (after a redirect) replaces an earlier one.
+    errno = event.params.response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
+  }
+  return errno
 }
 
 export function httpError(status: number): MeasureError {

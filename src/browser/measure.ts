@@ -11,7 +11,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
-import { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
+import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../latency/ask-proxy.ts'
+import {
+  browserCrashedError,
+  documentProxyErrno,
+  httpError,
+  NET_ERROR_FOR_ERRNO,
+  navigationError,
+  timeoutError,
+  upstreamError,
+} from './errors.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
 import { summariseNetwork } from './network-summary.ts'
@@ -61,6 +70,8 @@ export async function measureInSlot(
   url: string,
   opts: MeasureOptions,
   browserGone: AbortSignal,
+  /** The proxy this browser was launched with, which can say why a target was unreachable. */
+  proxyServer?: string,
 ): Promise<Measurement> {
   opts.signal?.throwIfAborted()
   const ended = new AbortController()
@@ -79,12 +90,14 @@ export async function measureInSlot(
   let error: MeasureError | null = null
   let interrupt: Interrupt | undefined
   let navigationFailed = false
+  let navigationErrorText: string | undefined
   try {
     opts.onNavigationStart?.()
     const navigated = await Promise.race([navigate(slot.session, url), interrupted])
     if ('kind' in navigated) interrupt = navigated
     else if (navigated.errorText) {
       navigationFailed = true
+      navigationErrorText = navigated.errorText
       error = navigationError(navigated.errorText)
     } else {
       const loaded = await Promise.race([slot.loaded(navigated.loaderId), interrupted])
@@ -105,10 +118,16 @@ export async function measureInSlot(
   if (interrupt?.kind === 'timeout') error = timeoutError(opts.timeoutMs)
   if (interrupt?.kind === 'crashed') error = browserCrashedError(interrupt.detail)
 
-  // After a failed navigation the page shows Chromium's error page: its paints are not the site's.
-  const pageIsTheSite = !navigationFailed && interrupt?.kind !== 'crashed'
+  const unreachable = interrupt
+    ? null
+    : await unreachableBehindProxy(slot, url, navigationErrorText, proxyServer)
+  if (unreachable) error = upstreamError(unreachable)
+
+  // After a failed navigation the page shows Chromium's (or the proxy's) error page: its paints are not the site's.
+  const pageIsTheSite = !navigationFailed && !unreachable && interrupt?.kind !== 'crashed'
   const raw = pageIsTheSite ? await readPage(slot.session) : null
   const network = summariseNetwork(slot.log.events)
+  if (unreachable) asIfDirect(network, NET_ERROR_FOR_ERRNO[unreachable] ?? unreachable)
   const httpStatus = network.document?.status ?? null
   // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
   if (httpStatus !== null && httpStatus >= 400 && (error === null || error.code === 'navigation_failed')) {
@@ -123,6 +142,40 @@ export async function measureInSlot(
     entries: network.entries,
     error,
   }
+}
+
+/**
+ * Behind the latency emulator the proxy, not Chromium, connects to the target, so an
+ * unreachable one looks different: for http the document is the proxy's own 502 with
+ * `x-wps-proxy-error: <errno>`; for https Chromium keeps only ERR_TUNNEL_CONNECTION_FAILED
+ * and the proxy the browser was launched with is asked (src/latency/ask-proxy.ts).
+ * Returns the proxy's errno, or null when the target was reached or no proxy can say.
+ */
+async function unreachableBehindProxy(
+  slot: Slot,
+  url: string,
+  navigationErrorText: string | undefined,
+  proxyServer: string | undefined,
+): Promise<string | null> {
+  const fromHeader = documentProxyErrno(slot.log.events)
+  if (fromHeader) return fromHeader
+  if (!navigationErrorText?.includes('ERR_TUNNEL_CONNECTION_FAILED')) return null
+  const target = summariseNetwork(slot.log.events).document?.url ?? url
+  const proxy = proxyServer ? proxyUrlFromSwitch(proxyServer) : null
+  return proxy ? askProxyWhyUnreachable(proxy, target) : null
+}
+
+/** The proxy's error answer stands for a connection that failed: record it as Chromium would have. */
+function asIfDirect(network: ReturnType<typeof summariseNetwork>, failure: string): void {
+  const documentEntry = network.entries.findLast(
+    (entry) => entry.type === 'document' && entry.url === network.document?.url,
+  )
+  if (!network.document || !documentEntry) return
+  network.transferBytes -= documentEntry.bytes
+  documentEntry.bytes = 0
+  documentEntry.status = null
+  documentEntry.failure = failure
+  network.document.status = null
 }
 
 async function navigate(session: CDPSession, url: string): Promise<{ loaderId: string; errorText?: string }> {

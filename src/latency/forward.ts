@@ -13,11 +13,14 @@ import http from 'node:http'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { DelayLine } from './delay-line.ts'
+import { authorityOf, type UpstreamFailures } from './upstream-failures.ts'
 
 export interface ForwardOptions {
   rttMs: number
   /** The keep-alive agent serving the browser connection this request came on. */
   agentFor: (client: net.Socket) => http.Agent
+  /** Where unreachable targets are noted (upstream-failures.ts); the 502's header says it too. */
+  failures?: UpstreamFailures
 }
 
 /** An agent whose every new connection first waits one round trip: the emulated TCP handshake. */
@@ -53,6 +56,7 @@ export function forwardRequest(
     res.end('this proxy forwards absolute http:// URLs; use CONNECT for anything else\n')
     return
   }
+  const authority = authorityOf(target.href) ?? target.host
   const toTarget = new DelayLine(options.rttMs / 2)
   const toClient = new DelayLine(options.rttMs / 2)
   const agent = options.agentFor(req.socket)
@@ -68,16 +72,22 @@ export function forwardRequest(
       setHost: false,
       agent,
     })
-    upstream.on('response', (response) => relayResponse(response, res, toClient))
+    upstream.on('response', (response) => {
+      options.failures?.forget(authority)
+      relayResponse(response, res, toClient)
+    })
     upstream.on('error', (error: NodeJS.ErrnoException) => {
+      options.failures?.note(authority, error.code ?? 'ERROR')
       toClient.push(() => {
         if (res.headersSent) {
           res.destroy()
           return
         }
         const code = error.code ?? 'ERROR'
-        res.writeHead(502, { 'content-type': 'text/plain', 'x-wps-proxy-error': code })
-        res.end(`proxy could not reach ${target.host}: ${code}\n`)
+        // No body: Chromium then shows its own error page, as for a failed direct connection,
+        // rather than rendering ours (which would load /favicon.ico and count as the site's page).
+        res.writeHead(502, { 'content-length': '0', 'x-wps-proxy-error': code })
+        res.end()
       })
     })
   })

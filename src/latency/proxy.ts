@@ -12,9 +12,13 @@
  *   await browser.launch({ proxyServer: proxy.url }) // the page's TTFB grows by ≈ 2 × rtt
  *   await proxy.close()
  *
- * Fidelity notes: bandwidth is not limited and loss is not simulated; a target that
- * cannot be reached answers CONNECT with 502 (Chromium: ERR_TUNNEL_CONNECTION_FAILED)
- * and a plain request with 502 plus an `x-wps-proxy-error: <errno code>` header.
+ * Fidelity notes: bandwidth is not limited and loss is not simulated. A target that
+ * cannot be reached answers a plain request with 502 plus an `x-wps-proxy-error:
+ * <errno code>` header, and CONNECT with 502 (Chromium: ERR_TUNNEL_CONNECTION_FAILED,
+ * nothing more); both are noted, and `GET /upstream-failure?authority=host:port` sent
+ * to the proxy itself tells the latest errno (upstream-failures.ts). The browser layer
+ * reads either to report what a direct connection would have (errors.ts
+ * `upstreamError`): connection_refused, dns_failure, …
  */
 
 import http from 'node:http'
@@ -22,6 +26,7 @@ import type net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { createDelayedAgent, forwardRequest } from './forward.ts'
 import { openTunnel } from './tunnel.ts'
+import { UPSTREAM_FAILURE_PATH, UpstreamFailures } from './upstream-failures.ts'
 
 export interface LatencyProxyOptions {
   /** Round-trip time to emulate, in ms. 0 makes a plain (pass-through) proxy. */
@@ -64,11 +69,15 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     return agent
   }
 
-  const server = http.createServer({ noDelay: true }, (req, res) =>
-    forwardRequest(req, res, { rttMs, agentFor }),
-  )
+  const failures = new UpstreamFailures()
+
+  const server = http.createServer({ noDelay: true }, (req, res) => {
+    // Origin-form (`/path`) is addressed to the proxy itself; a browser sends proxies absolute URLs.
+    if (req.url?.startsWith(`${UPSTREAM_FAILURE_PATH}?`)) answerForItself(req, res, failures)
+    else forwardRequest(req, res, { rttMs, agentFor, failures })
+  })
   server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
-    openTunnel(req.url ?? '', socket, head, { rttMs, track }),
+    openTunnel(req.url ?? '', socket, head, { rttMs, track, failures }),
   )
   server.on('connection', track)
   server.on('clientError', (_error, socket) => socket.destroy())
@@ -97,4 +106,16 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       return closing
     },
   }
+}
+
+function answerForItself(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  failures: UpstreamFailures,
+): void {
+  const url = new URL(req.url ?? '/', 'http://proxy')
+  const authority = url.searchParams.get('authority')
+  const failure = authority ? failures.latest(authority) : null
+  res.writeHead(failure ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  res.end(JSON.stringify(failure ? { authority, ...failure } : {}))
 }

@@ -11,11 +11,14 @@
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { DelayLine } from './delay-line.ts'
+import type { UpstreamFailures } from './upstream-failures.ts'
 
 export interface LinkOptions {
   rttMs: number
   /** Registers a socket so the proxy can destroy it on close. */
   track: (socket: net.Socket | Duplex) => void
+  /** Where unreachable targets are noted, so the browser can later learn why (upstream-failures.ts). */
+  failures?: UpstreamFailures
 }
 
 export function openTunnel(authority: string, client: Duplex, head: Buffer, options: LinkOptions): void {
@@ -31,12 +34,14 @@ export function openTunnel(authority: string, client: Duplex, head: Buffer, opti
     const upstream = net.connect({ host: target.host, port: target.port, noDelay: true })
     options.track(upstream)
     upstream.once('error', (error: NodeJS.ErrnoException) => {
-      client.end(
-        `HTTP/1.1 502 Bad Gateway\r\nX-Wps-Proxy-Error: ${error.code ?? 'ERROR'}\r\nConnection: close\r\n\r\n`,
-      )
+      const code = error.code ?? 'ERROR'
+      // Chromium discards this answer (ERR_TUNNEL_CONNECTION_FAILED); the note is what explains it.
+      options.failures?.note(authority, code)
+      client.end(`HTTP/1.1 502 Bad Gateway\r\nX-Wps-Proxy-Error: ${code}\r\nConnection: close\r\n\r\n`)
     })
     upstream.once('connect', () => {
       upstream.removeAllListeners('error')
+      options.failures?.forget(authority)
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       const toTarget = new DelayLine(options.rttMs / 2)
       const toClient = new DelayLine(options.rttMs / 2)

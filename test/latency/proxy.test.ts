@@ -2,13 +2,15 @@
  * The latency proxy against real sockets on 127.0.0.1: a new connection's time to
  * first byte grows by two round trips (handshake + request/response), a reused one
  * by one, CONNECT tunnels carry bytes both ways with the same costs, streamed
- * responses are not buffered, and unreachable targets answer 502.
+ * responses are not buffered, and unreachable targets answer 502 and are remembered
+ * for the browser to ask about.
  */
 
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import net from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { askProxyWhyUnreachable } from '../../src/latency/ask-proxy.ts'
 import { type LatencyProxy, startLatencyProxy } from '../../src/latency/proxy.ts'
 import { freePort } from '../cluster/nats-server.ts'
 import { bodyOf, median, rawRequest, readUntil } from './raw-http.ts'
@@ -175,6 +177,16 @@ describe('latency proxy', () => {
     assert.ok(plain.firstByteMs >= RTT, 'a refusal also takes a round trip to come back')
     const tunnel = await rawRequest(proxy.port, `CONNECT 127.0.0.1:${closedPort} HTTP/1.1\r\nHost: x\r\n\r\n`)
     assert.match(tunnel.text, /^HTTP\/1\.1 502/)
+  })
+
+  it('tells why a target was unreachable when asked (the channel for failed CONNECTs)', async () => {
+    const closedPort = await freePort()
+    const target = `https://127.0.0.1:${closedPort}/`
+    assert.equal(await askProxyWhyUnreachable(proxy.url, target), null, 'nothing failed yet')
+    const tunnel = await rawRequest(proxy.port, `CONNECT 127.0.0.1:${closedPort} HTTP/1.1\r\nHost: x\r\n\r\n`)
+    assert.match(tunnel.text, /^HTTP\/1\.1 502/)
+    assert.equal(await askProxyWhyUnreachable(proxy.url, target), 'ECONNREFUSED')
+    assert.equal(await askProxyWhyUnreachable(proxy.url, `https://127.0.0.1:${originPort}/`), null)
   })
 
   it('refuses what it cannot forward', async () => {
