@@ -34,7 +34,7 @@ async function coldStart(url: string, runs = 5): Promise<void> {
     const t0 = performance.now()
     await pool.call(
       timedNav,
-      { url, timeoutMs: 30_000 },
+      { url, timeoutMs: 30_000, machineSlots: 0 },
       {
         onPlaced: () => placed.push(performance.now() - t0),
         onMessage: (m) => {

@@ -102,6 +102,11 @@ export class BrowserHost {
     }
   }
 
+  /** Resolves once the browser has finished tidying up after the last measurement (used context closed, spare open). */
+  async whenIdle(): Promise<void> {
+    await Promise.allSettled([...this.#retiring, this.#spare])
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true

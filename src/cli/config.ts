@@ -4,7 +4,8 @@
  *
  *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
  */
-import { availableParallelism, hostname } from 'node:os'
+import { hostname } from 'node:os'
+import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
 export type PoolBackendName = 'process' | 'local'
 
@@ -25,6 +26,8 @@ export interface NodeConfig {
   queueTimeoutMs: number
   allowPrivate: boolean
   startsPerMinute: number
+  /** Page loads at once on this machine, across all its nodes and runners; 0 = no machine-wide limit. */
+  machineBudget: number
   /** Added round-trip time for this node's browser traffic (latency emulator), 0 = none. */
   latencyMs: number
   machineId: string
@@ -41,15 +44,6 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
     throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
   }
   return value
-}
-
-/**
- * One page load keeps both cores of a 2-core machine busy for about half a second, and
- * concurrent loads on one machine inflate each other's numbers (DESIGN.md: 2.3× at 4),
- * so the machine's budget is one load per two cores, shared by every local runner.
- */
-export function machineLoadBudget(cores = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / 2))
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
@@ -75,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
     latencyMs: integer(env, 'WPS_LATENCY_MS', 0),
+    machineBudget: integer(env, 'WPS_MACHINE_BUDGET', budget),
     machineId: env.FLY_MACHINE_ID || env.WPS_MACHINE_ID || hostname(),
     pool: {
       backend,

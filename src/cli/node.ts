@@ -59,6 +59,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     pool,
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
+    machineSlots: config.machineBudget,
     ...(proxy ? { proxyServer: proxy.url } : {}),
   })
   const speedTests = new SpeedTests({

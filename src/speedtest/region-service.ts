@@ -19,6 +19,8 @@ export interface RegionServiceOptions {
   /** How long a measurement may wait for a free runner before it gives up. */
   queueTimeoutMs: number
   proxyServer?: string
+  /** Page loads at once on this machine, across all processes (0 = no machine-wide limit). */
+  machineSlots: number
 }
 
 export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
@@ -32,6 +34,7 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
         {
           url: request.url,
           timeoutMs: options.navTimeoutMs,
+          machineSlots: options.machineSlots,
           ...(options.proxyServer ? { proxyServer: options.proxyServer } : {}),
         },
         {

@@ -3,7 +3,7 @@
  * runner keeps one warm Chromium as a runner resource (launched by the first call,
  * closed when the runner idles away); every call measures in a fresh browser context.
  *
- *   const measurement = await pool.call(timedNav, { url, timeoutMs: 30_000 }, {
+ *   const measurement = await pool.call(timedNav, { url, timeoutMs: 30_000, machineSlots: 1 }, {
  *     onMessage: (m) => m.type === 'loading' && showLoading(),
  *   })
  *
@@ -13,30 +13,45 @@
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
 import { defineTask } from '../flame/index.ts'
+import { MachineBudget } from './machine-budget.ts'
 
 export interface TimedNavInput {
   url: string
   timeoutMs: number
   /** Route the browser through this proxy (the latency emulator), e.g. http://127.0.0.1:8899. */
   proxyServer?: string
+  /** Page loads at once on this machine, shared with every other process on it (0 = no limit). */
+  machineSlots: number
 }
 
 export type TimedNavMessage = { type: 'browser'; cold: boolean; launchMs: number } | { type: 'loading' }
 
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
-  const browser = await ctx.resource(
-    `browser:${input.proxyServer ?? 'direct'}`,
-    () => BrowserHost.launch(input.proxyServer ? { proxyServer: input.proxyServer } : {}),
-    (host: BrowserHost) => host.close(),
-  )
-  ctx.send({
-    type: 'browser',
-    cold: browser.created,
-    launchMs: Math.round(browser.ms),
-  } satisfies TimedNavMessage)
-  return browser.value.measure(input.url, {
-    timeoutMs: input.timeoutMs,
-    signal: ctx.signal,
-    onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
-  })
+  // The machine, not just this runner, must be free: loads that overlap on one machine
+  // slow each other down and the numbers would lie. The budget covers launching the
+  // browser and its tidying up after the page (closing the context, opening a spare),
+  // since both load the machine too; the result is returned before that tidying ends.
+  const release =
+    input.machineSlots > 0 ? await new MachineBudget({ slots: input.machineSlots }).acquire(ctx.signal) : null
+  let host: BrowserHost | undefined
+  try {
+    const browser = await ctx.resource(
+      `browser:${input.proxyServer ?? 'direct'}`,
+      () => BrowserHost.launch(input.proxyServer ? { proxyServer: input.proxyServer } : {}),
+      (launched: BrowserHost) => launched.close(),
+    )
+    host = browser.value
+    ctx.send({
+      type: 'browser',
+      cold: browser.created,
+      launchMs: Math.round(browser.ms),
+    } satisfies TimedNavMessage)
+    return await host.measure(input.url, {
+      timeoutMs: input.timeoutMs,
+      signal: ctx.signal,
+      onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
+    })
+  } finally {
+    if (release) void (host?.whenIdle() ?? Promise.resolve()).finally(release)
+  }
 })

@@ -70,6 +70,29 @@ describe('a test across three region nodes', () => {
     assert.deepEqual(stored, run.test)
   })
 
+  it('lets the three nodes on this machine take turns rather than load pages at once', async () => {
+    // One load per two cores is this machine's budget (WPS_MACHINE_BUDGET), shared by the
+    // three node processes: each page load (document, then its 300 ms image) has ended
+    // before the next node's document is requested.
+    const ord = planet.byRegion('ord')
+    site.resetTraffic()
+    const run = await runTest(ord.url, { url: `${site.url}${FACTS.delayed.path}` }, { timeoutMs: 90_000 })
+    for (const row of run.test.results) assert.equal(row.status, 'complete', describeRows(run.test.results))
+    const { timeline } = site.traffic()
+    const documents = timeline.filter((e) => e.path === FACTS.delayed.path)
+    const images = timeline.filter((e) => e.path !== FACTS.delayed.path)
+    assert.equal(documents.length, 3)
+    assert.equal(images.length, 3)
+    for (let i = 1; i < 3; i++) {
+      const previousImageEnd = images[i - 1]?.end ?? Number.POSITIVE_INFINITY
+      const next = documents[i]?.start ?? 0
+      assert.ok(
+        next >= previousImageEnd,
+        `load ${i + 1} began ${(previousImageEnd - next).toFixed(0)} ms before load ${i} ended`,
+      )
+    }
+  })
+
   it('refuses an unknown region, and measures from the chosen region only', async () => {
     const ord = planet.byRegion('ord')
     const url = `${site.url}${FACTS.rich.path}`

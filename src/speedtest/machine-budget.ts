@@ -1,0 +1,101 @@
+/**
+ * How many page loads this machine runs at once, across every process on it. One cold
+ * load keeps two cores busy for about half a second, and loads that share a machine
+ * slow each other down (DESIGN.md: 2.3× at four on two cores), which would falsify the
+ * very numbers we report. A node's pool already queues its own work; this budget also
+ * covers what one pool cannot see: several nodes on one machine (`wps dev`), or
+ * runners of several pools.
+ *
+ * A slot is a lock file holding its owner's pid; a slot whose owner has died (even by
+ * kill -9) is taken over, so a crash cannot leak the budget.
+ *
+ *   const budget = new MachineBudget({ slots: machineLoadBudget() })
+ *   const release = await budget.acquire(signal)   // waits while the machine is busy
+ *   try { await measure() } finally { release() }
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** One page load per two cores, at least one. */
+export function machineLoadBudget(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2))
+}
+
+export interface MachineBudgetOptions {
+  slots: number
+  /** Where the slot files live; every process sharing the budget must use the same folder. */
+  dir?: string
+  pollMs?: number
+}
+
+export const DEFAULT_BUDGET_DIR = join(tmpdir(), 'wps-machine-budget')
+
+export class MachineBudget {
+  readonly slots: number
+  readonly #dir: string
+  readonly #pollMs: number
+
+  constructor(options: MachineBudgetOptions) {
+    this.slots = options.slots
+    this.#dir = options.dir ?? DEFAULT_BUDGET_DIR
+    this.#pollMs = options.pollMs ?? 10
+    mkdirSync(this.#dir, { recursive: true })
+  }
+
+  /** Resolves with a release function once a slot is ours; rejects if the signal aborts first. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    const owner = `${process.pid}:${randomUUID()}`
+    for (;;) {
+      signal?.throwIfAborted()
+      for (let slot = 0; slot < this.slots; slot++) {
+        const path = join(this.#dir, `slot-${slot}`)
+        if (this.#claim(path, owner)) return () => release(path, owner)
+      }
+      await sleep(this.#pollMs, undefined, signal ? { signal } : {}).catch(() => signal?.throwIfAborted())
+    }
+  }
+
+  #claim(path: string, owner: string): boolean {
+    try {
+      writeFileSync(path, owner, { flag: 'wx' })
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const holder = readOwner(path)
+    if (holder !== null && !isAlive(Number(holder.split(':')[0]))) {
+      // The holder died without releasing: free the slot; the next round may claim it.
+      try {
+        if (readOwner(path) === holder) unlinkSync(path)
+      } catch {}
+    }
+    return false
+  }
+}
+
+function readOwner(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+function release(path: string, owner: string): void {
+  try {
+    if (readOwner(path) === owner) unlinkSync(path)
+  } catch {}
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
