@@ -145,7 +145,7 @@ export async function benchCluster(runs = 8): Promise<Record<string, number>> {
     console.log(`one-region test, POST → done (median)     ${fmt(figures.oneRegionMedianMs)}`)
     console.log(`three-region test, POST → done (median)   ${fmt(figures.threeRegionMedianMs)}`)
     console.log(
-      `three over one                            ${figures.threeOverOne.toFixed(2)}×   (3 page loads at once on ${REGIONS.length} nodes sharing this machine's cores)`,
+      `three over one                            ${figures.threeOverOne.toFixed(2)}×   (the ${REGIONS.length} nodes share one machine, so their loads take turns: WPS_MACHINE_BUDGET)`,
     )
     return figures
   } finally {
