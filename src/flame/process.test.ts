@@ -10,7 +10,8 @@ import { Parent, type ParentInfo } from './parent.ts'
 import { Pool } from './pool.ts'
 import { defineTask } from './task.ts'
 import { fixtureBackend, runnerFixture, tsxLoader } from './testing/backends.ts'
-import { conformance, waitFor } from './testing/conformance.ts'
+import { conformance } from './testing/conformance.ts'
+import { waitFor } from './testing/harness.ts'
 import { sleep, useResource, whoami } from './testing/tasks.ts'
 
 conformance({
