@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import {
   browserCrashedError,
   documentProxyErrno,
+  failureTextFor,
   httpError,
   navigationError,
   timeoutError,
@@ -109,5 +110,48 @@ describe('documentProxyErrno', () => {
       answered('2', 502, { 'x-wps-proxy-error': 'ENOTFOUND' }),
     ]
     assert.equal(documentProxyErrno(sub), null)
+  })
+})
+
+describe('a connection the egress guard refused', () => {
+  it('is blocked_address, naming the address and its class', () => {
+    const error = upstreamError('EBLOCKED:private:10.0.0.5')
+    assert.equal(error.code, 'blocked_address')
+    assert.equal(
+      error.message,
+      'The page tried to load 10.0.0.5 (a private address); only public addresses can be tested.',
+    )
+    assert.match(upstreamError('EBLOCKED:link-local:169.254.1.1').message, /\(a link-local address\)/)
+    assert.match(upstreamError('EBLOCKED:unspecified:0.0.0.0').message, /\(an unspecified address\)/)
+  })
+  it('lists the request as failed the way Chromium lists a policy block', () => {
+    assert.equal(
+      failureTextFor('EBLOCKED:metadata:169.254.169.254'),
+      'net::ERR_BLOCKED_BY_ADMINISTRATOR (169.254.169.254: metadata address)',
+    )
+    assert.equal(failureTextFor('ECONNREFUSED'), 'net::ERR_CONNECTION_REFUSED')
+  })
+  it('comes out of the document’s 502 header like any errno', () => {
+    const events: NetworkEvent[] = [
+      {
+        method: 'Network.requestWillBeSent',
+        params: { requestId: '1', timestamp: 1, type: 'Document', request: { url: 'http://x/' } },
+      },
+      {
+        method: 'Network.responseReceived',
+        params: {
+          requestId: '1',
+          timestamp: 2,
+          type: 'Document',
+          response: {
+            status: 502,
+            encodedDataLength: 9,
+            headers: { 'x-wps-proxy-error': 'EBLOCKED:loopback:127.0.0.1' },
+          } as never,
+        },
+      },
+    ]
+    assert.equal(documentProxyErrno(events), 'EBLOCKED:loopback:127.0.0.1')
+    assert.equal(upstreamError(documentProxyErrno(events)!).code, 'blocked_address')
   })
 })

@@ -14,7 +14,14 @@
  * behind the emulator reports the same code as a direct one:
  *
  *   upstreamError('ECONNREFUSED').code   // 'connection_refused'
+ *
+ * The proxy's egress guard (src/net/egress-guard.ts) refuses targets outside the public
+ * address space; that failure has no Chromium counterpart and is reported as such:
+ *
+ *   upstreamError('EBLOCKED:private:10.0.0.5')
+ *   // { code: 'blocked_address', message: 'The page tried to load 10.0.0.5 (a private address); …' }
  */
+import { parseBlockedCode } from '../net/egress-guard.ts'
 import type { NetworkEvent } from './network-summary.ts'
 import type { MeasureError, MeasureErrorCode } from './types.ts'
 
@@ -68,8 +75,26 @@ export const NET_ERROR_FOR_ERRNO: Readonly<Record<string, string>> = {
   EADDRNOTAVAIL: 'net::ERR_ADDRESS_INVALID',
 }
 
+/** Chromium's name for a request the egress guard refused: what its own URL blocklist policy reports. */
+export const BLOCKED_NET_ERROR = 'net::ERR_BLOCKED_BY_ADMINISTRATOR'
+
+/** The failure text a request's entry gets when the proxy, not Chromium, failed to connect. */
+export function failureTextFor(errno: string): string {
+  const blocked = parseBlockedCode(errno)
+  if (blocked) return `${BLOCKED_NET_ERROR} (${blocked.address}: ${blocked.reason} address)`
+  return NET_ERROR_FOR_ERRNO[errno] ?? errno
+}
+
 /** The latency emulator's proxy could not reach the target: report what a direct connection would have. */
 export function upstreamError(errno: string): MeasureError {
+  const blocked = parseBlockedCode(errno)
+  if (blocked) {
+    const article = /^[aeiou]/.test(blocked.reason) ? 'an' : 'a'
+    return {
+      code: 'blocked_address',
+      message: `The page tried to load ${blocked.address} (${article} ${blocked.reason} address); only public addresses can be tested.`,
+    }
+  }
   const netError = NET_ERROR_FOR_ERRNO[errno]
   if (!netError) {
     return {
@@ -97,13 +122,18 @@ export function documentProxyErrno(events: readonly NetworkEvent[]): string | nu
       documentId = event.params.requestId
     }
     if (event.method !== 'Network.responseReceived' || event.params.requestId !== documentId) continue
-    // CDP's params carry the headers; our NetworkEvent type names only the fields the summary reads.
-    const { headers } = event.params.response as { headers?: Record<string, unknown> }
-    const found = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-wps-proxy-error')
     // A later response of the same request (after a redirect) replaces an earlier one.
-    errno = event.params.response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
+    errno = responseProxyErrno(event.params.response)
   }
   return errno
+}
+
+/** The errno of a response that is the proxy's own error answer (502 + `x-wps-proxy-error`), else null. */
+export function responseProxyErrno(response: { status: number }): string | null {
+  // CDP's params carry the headers; our NetworkEvent type names only the fields the summary reads.
+  const { headers } = response as { headers?: Record<string, unknown> }
+  const found = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-wps-proxy-error')
+  return response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
 }
 
 export function httpError(status: number): MeasureError {

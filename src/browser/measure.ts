@@ -15,8 +15,8 @@ import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../latency/ask-proxy
 import {
   browserCrashedError,
   documentProxyErrno,
+  failureTextFor,
   httpError,
-  NET_ERROR_FOR_ERRNO,
   navigationError,
   timeoutError,
   upstreamError,
@@ -127,7 +127,7 @@ export async function measureInSlot(
   const pageIsTheSite = !navigationFailed && !unreachable && interrupt?.kind !== 'crashed'
   const raw = pageIsTheSite ? await readPage(slot.session) : null
   const network = summariseNetwork(slot.log.events)
-  if (unreachable) asIfDirect(network, NET_ERROR_FOR_ERRNO[unreachable] ?? unreachable)
+  if (unreachable) asIfDirect(network, failureTextFor(unreachable))
   const httpStatus = network.document?.status ?? null
   // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
   if (httpStatus !== null && httpStatus >= 400 && (error === null || error.code === 'navigation_failed')) {

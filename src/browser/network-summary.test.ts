@@ -136,3 +136,38 @@ describe('summariseNetwork', () => {
     assert.deepEqual(summary.document, { url: 'http://nowhere.invalid/', status: null })
   })
 })
+
+describe('summariseNetwork behind our proxy', () => {
+  const proxyAnswer = (requestId: string, at: number, errno: string): NetworkEvent => ({
+    method: 'Network.responseReceived',
+    params: {
+      requestId,
+      timestamp: T0 + at / 1000,
+      type: 'Image',
+      // CDP's response carries headers beyond the fields NetworkEvent names.
+      response: { status: 502, encodedDataLength: 80, headers: { 'x-wps-proxy-error': errno } } as never,
+    },
+  })
+  it('lists a request the proxy could not (or would not) connect as failed, with no status or bytes', () => {
+    const events: NetworkEvent[] = [
+      request('1', 'http://a.test/', 0, 'Document'),
+      response('1', 10, 'Document', 200, 100),
+      finished('1', 20, 600),
+      request('2', 'http://10.0.0.5/x.png', 30, 'Image'),
+      proxyAnswer('2', 31, 'EBLOCKED:private:10.0.0.5'),
+      finished('2', 32, 80),
+      request('3', 'http://a.test/own-502.png', 30, 'Image'),
+      response('3', 40, 'Image', 502, 90),
+      finished('3', 41, 90),
+    ]
+    const summary = summariseNetwork(events)
+    assert.equal(summary.requests, 3)
+    const blocked = summary.entries[1]!
+    assert.equal(blocked.status, null)
+    assert.equal(blocked.bytes, 0)
+    assert.match(blocked.failure ?? '', /ERR_BLOCKED_BY_ADMINISTRATOR.*10\.0\.0\.5.*private/)
+    assert.equal(summary.entries[2]!.status, 502, 'a site’s own 502 stays what it is')
+    assert.equal(summary.entries[2]!.failure, undefined)
+    assert.equal(summary.transferBytes, 600 + 90)
+  })
+})

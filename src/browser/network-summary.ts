@@ -8,8 +8,11 @@
  * redirect hop is a request of its own (it cost a round trip and bytes). `data:` and
  * `blob:` URLs never touch the network and are left out. Bytes are CDP's
  * `encodedDataLength`: headers + body as received; for a request that never finished,
- * what had arrived so far.
+ * what had arrived so far. Behind our proxy, a request it could not connect (or was not
+ * allowed to: the egress guard) comes back as its own 502 with `x-wps-proxy-error`; such
+ * an entry is listed as failed, with no status and no bytes, as a direct failure would be.
  */
+import { failureTextFor, responseProxyErrno } from './errors.ts'
 import type { RequestEntry } from './types.ts'
 
 /** The fields of CDP's event params that we read (the real params are supersets). */
@@ -69,6 +72,7 @@ export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummar
   let origin: number | undefined
   let documentId: string | undefined
   let documentEntry: RequestEntry | undefined
+  const proxyFailed = new Map<RequestEntry, string>()
   const ms = (timestamp: number) => Math.round((timestamp - (origin ?? timestamp)) * 10_000) / 10
 
   const settle = (o: Open, end: number, bytes: number) => {
@@ -110,6 +114,10 @@ export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummar
         o.entry.type = event.params.type.toLowerCase()
         o.receivedBytes += event.params.response.encodedDataLength
         o.entry.bytes = o.receivedBytes
+        {
+          const errno = responseProxyErrno(event.params.response)
+          if (errno) proxyFailed.set(o.entry, errno)
+        }
         break
       case 'Network.dataReceived':
         o.receivedBytes += event.params.encodedDataLength
@@ -127,6 +135,11 @@ export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummar
     }
   }
 
+  for (const [entry, errno] of proxyFailed) {
+    entry.status = null
+    entry.bytes = 0
+    entry.failure = failureTextFor(errno)
+  }
   const transferBytes = entries.reduce((sum, e) => sum + e.bytes, 0)
   const document = documentEntry ? { url: documentEntry.url, status: documentEntry.status } : null
   return { requests: entries.length, transferBytes, entries, document }

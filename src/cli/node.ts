@@ -13,6 +13,7 @@ import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
 import { startLatencyProxy } from '../latency/proxy.ts'
+import { publicAddressesOnly } from '../net/egress-guard.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'
@@ -54,7 +55,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
   const cluster = config.natsUrl
     ? await connectNatsCluster({ servers: config.natsUrl, member })
     : createMemoryCluster(new MemoryHub(), member)
-  const proxy = config.latencyMs > 0 ? await startLatencyProxy({ rttMs: config.latencyMs }) : null
+  const proxy = await startEgressProxy(config)
   serveMeasurements(cluster, {
     pool,
     navTimeoutMs: config.navTimeoutMs,
@@ -84,4 +85,21 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
       return stopping
     },
   }
+}
+
+/**
+ * The browsers' way out: one proxy on 127.0.0.1 that every connection of every page
+ * crosses. Unless private targets are allowed it refuses any upstream whose resolved
+ * address is not public — redirects and subresources included, which the URL policy
+ * (the typed URL only) cannot see. It also emulates `WPS_LATENCY_MS` (0: no delay).
+ * With private targets allowed and no latency to emulate, browsers connect directly.
+ */
+export async function startEgressProxy(
+  config: Pick<NodeConfig, 'allowPrivate' | 'latencyMs'>,
+): Promise<Awaited<ReturnType<typeof startLatencyProxy>> | null> {
+  if (config.allowPrivate && config.latencyMs <= 0) return null
+  return startLatencyProxy({
+    rttMs: Math.max(0, config.latencyMs),
+    ...(config.allowPrivate ? {} : { guard: publicAddressesOnly }),
+  })
 }

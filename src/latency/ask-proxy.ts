@@ -3,12 +3,14 @@
  * proxy failed with `net::ERR_TUNNEL_CONNECTION_FAILED`, ask that proxy why it could
  * not reach the target. The answer is Node's errno code, or null when the proxy does
  * not know (another kind of proxy, no recent failure, no answer within `timeoutMs`).
+ * A connection the egress guard refused answers `EBLOCKED:<reason>:<address>`.
  *
  *   proxyUrlFromSwitch('127.0.0.1:9000')  // 'http://127.0.0.1:9000' (Chromium's --proxy-server value)
  *   await askProxyWhyUnreachable('http://127.0.0.1:9000', 'https://127.0.0.1:1/')  // 'ECONNREFUSED'
  */
 
 import http from 'node:http'
+import { parseBlockedCode } from '../net/egress-guard.ts'
 import { authorityOf, UPSTREAM_FAILURE_PATH } from './upstream-failures.ts'
 
 /**
@@ -74,7 +76,8 @@ function codeIn(body: string): string | null {
   try {
     const parsed: unknown = JSON.parse(body)
     if (typeof parsed !== 'object' || parsed === null || !('code' in parsed)) return null
-    return typeof parsed.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(parsed.code) ? parsed.code : null
+    if (typeof parsed.code !== 'string') return null
+    return /^[A-Z0-9_]{1,40}$/.test(parsed.code) || parseBlockedCode(parsed.code) ? parsed.code : null
   } catch {
     return null
   }

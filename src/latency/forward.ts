@@ -10,8 +10,10 @@
  */
 
 import http from 'node:http'
-import net from 'node:net'
+import type net from 'node:net'
 import type { Duplex } from 'node:stream'
+import type { EgressGuard } from '../net/egress-guard.ts'
+import { connectUpstream } from './connect-upstream.ts'
 import { DelayLine } from './delay-line.ts'
 import { authorityOf, type UpstreamFailures } from './upstream-failures.ts'
 
@@ -23,18 +25,24 @@ export interface ForwardOptions {
   failures?: UpstreamFailures
 }
 
-/** An agent whose every new connection first waits one round trip: the emulated TCP handshake. */
-export function createDelayedAgent(rttMs: number): http.Agent {
+/**
+ * An agent whose every new connection first waits one round trip (the emulated TCP
+ * handshake) and then passes the egress guard, if any: a refused target fails the
+ * request with the guard's code (`EBLOCKED:…`), like any unreachable one.
+ */
+export function createDelayedAgent(rttMs: number, guard?: EgressGuard): http.Agent {
   const agent = new http.Agent({ keepAlive: true })
   agent.createConnection = (options, callback) => {
-    setTimeout(() => {
-      const socket = net.connect({
-        host: options.host ?? options.hostname ?? 'localhost',
-        port: Number(options.port ?? 80),
-        noDelay: true,
-      })
-      callback?.(null, socket as Duplex)
-    }, rttMs)
+    const open = () =>
+      connectUpstream(
+        (options.host ?? options.hostname ?? 'localhost').replace(/^\[|\]$/g, ''),
+        Number(options.port ?? 80),
+        guard,
+        (error, socket) => callback?.(error, socket as Duplex),
+      )
+    // No round trip to emulate: connect at once (a zero timer would still cost a millisecond).
+    if (rttMs > 0) setTimeout(open, rttMs)
+    else open()
     return undefined
   }
   return agent

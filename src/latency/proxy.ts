@@ -5,8 +5,10 @@
  * `--proxy-server=<url> --proxy-bypass-list=<-loopback>` (the browser layer's
  * `proxyServer` option) and all its traffic — CONNECT tunnels for https, absolute-form
  * requests for http — crosses an emulated link where a connection costs one round
- * trip and each chunk half a round trip per direction. It connects only where the
- * browser asks; the URL policy upstream decides what the browser may ask for.
+ * trip and each chunk half a round trip per direction. With `guard` it is also the
+ * browser's egress filter: every upstream connection — the typed URL, each redirect,
+ * each subresource — is checked on its resolved address before it is opened
+ * (src/net/egress-guard.ts), so a public page cannot make us fetch 169.254.169.254.
  *
  *   const proxy = await startLatencyProxy({ rttMs: estimateRttMs('syd') ?? 0 })
  *   await browser.launch({ proxyServer: proxy.url }) // the page's TTFB grows by ≈ 2 × rtt
@@ -18,12 +20,14 @@
  * nothing more); both are noted, and `GET /upstream-failure?authority=host:port` sent
  * to the proxy itself tells the latest errno (upstream-failures.ts). The browser layer
  * reads either to report what a direct connection would have (errors.ts
- * `upstreamError`): connection_refused, dns_failure, …
+ * `upstreamError`): connection_refused, dns_failure, … and, for a connection the guard
+ * refused, blocked_address.
  */
 
 import http from 'node:http'
 import type net from 'node:net'
 import type { Duplex } from 'node:stream'
+import type { EgressGuard } from '../net/egress-guard.ts'
 import { createDelayedAgent, forwardRequest } from './forward.ts'
 import { openTunnel } from './tunnel.ts'
 import { UPSTREAM_FAILURE_PATH, UpstreamFailures } from './upstream-failures.ts'
@@ -35,6 +39,12 @@ export interface LatencyProxyOptions {
   host?: string
   /** Default 0: any free port. */
   port?: number
+  /**
+   * Judges the resolved address of every upstream connection (src/net/egress-guard.ts);
+   * a refused one fails with `EBLOCKED:<reason>:<address>` like an unreachable target.
+   * Unset: the proxy connects wherever the browser asks.
+   */
+  guard?: EgressGuard
 }
 
 export interface LatencyProxy {
@@ -58,7 +68,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   const agentFor = (client: net.Socket): http.Agent => {
     let agent = agents.get(client)
     if (!agent) {
-      const created = createDelayedAgent(rttMs)
+      const created = createDelayedAgent(rttMs, options.guard)
       agents.set(client, created)
       client.once('close', () => {
         agents.delete(client)
@@ -77,7 +87,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     else forwardRequest(req, res, { rttMs, agentFor, failures })
   })
   server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
-    openTunnel(req.url ?? '', socket, head, { rttMs, track, failures }),
+    openTunnel(req.url ?? '', socket, head, { rttMs, track, failures, guard: options.guard }),
   )
   server.on('connection', track)
   server.on('clientError', (_error, socket) => socket.destroy())

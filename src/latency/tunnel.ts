@@ -8,8 +8,10 @@
  *   server.on('connect', (req, socket, head) => openTunnel(req.url!, socket, head, { rttMs: 100, track }))
  */
 
-import net from 'node:net'
+import type net from 'node:net'
 import type { Duplex } from 'node:stream'
+import type { EgressGuard } from '../net/egress-guard.ts'
+import { connectUpstream } from './connect-upstream.ts'
 import { DelayLine } from './delay-line.ts'
 import type { UpstreamFailures } from './upstream-failures.ts'
 
@@ -19,6 +21,8 @@ export interface LinkOptions {
   track: (socket: net.Socket | Duplex) => void
   /** Where unreachable targets are noted, so the browser can later learn why (upstream-failures.ts). */
   failures?: UpstreamFailures
+  /** Judges the resolved address of every target before connecting (src/net/egress-guard.ts). */
+  guard?: EgressGuard
 }
 
 export function openTunnel(authority: string, client: Duplex, head: Buffer, options: LinkOptions): void {
@@ -29,27 +33,42 @@ export function openTunnel(authority: string, client: Duplex, head: Buffer, opti
     client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
     return
   }
-  const handshake = setTimeout(() => {
+  const fail = (code: string): void => {
+    // Chromium discards this answer (ERR_TUNNEL_CONNECTION_FAILED); the note is what explains it.
+    options.failures?.note(authority, code)
+    client.end(`HTTP/1.1 502 Bad Gateway\r\nX-Wps-Proxy-Error: ${code}\r\nConnection: close\r\n\r\n`)
+  }
+  const open = (): void => {
     if (client.destroyed) return
-    const upstream = net.connect({ host: target.host, port: target.port, noDelay: true })
-    options.track(upstream)
-    upstream.once('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? 'ERROR'
-      // Chromium discards this answer (ERR_TUNNEL_CONNECTION_FAILED); the note is what explains it.
-      options.failures?.note(authority, code)
-      client.end(`HTTP/1.1 502 Bad Gateway\r\nX-Wps-Proxy-Error: ${code}\r\nConnection: close\r\n\r\n`)
+    connectUpstream(target.host, target.port, options.guard, (refused, upstream) => {
+      if (refused || !upstream) {
+        fail(refused?.code ?? 'ERROR')
+        return
+      }
+      options.track(upstream)
+      if (client.destroyed) {
+        upstream.destroy()
+        return
+      }
+      upstream.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERROR'))
+      upstream.once('connect', () => {
+        upstream.removeAllListeners('error')
+        options.failures?.forget(authority)
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        const toTarget = new DelayLine(options.rttMs / 2)
+        const toClient = new DelayLine(options.rttMs / 2)
+        if (head.length > 0) toTarget.push(() => upstream.write(head))
+        delayedPipe(client, upstream, toTarget)
+        delayedPipe(upstream, client, toClient)
+      })
     })
-    upstream.once('connect', () => {
-      upstream.removeAllListeners('error')
-      options.failures?.forget(authority)
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      const toTarget = new DelayLine(options.rttMs / 2)
-      const toClient = new DelayLine(options.rttMs / 2)
-      if (head.length > 0) toTarget.push(() => upstream.write(head))
-      delayedPipe(client, upstream, toTarget)
-      delayedPipe(upstream, client, toClient)
-    })
-  }, options.rttMs)
+  }
+  // No round trip to emulate: connect at once (a zero timer would still cost a millisecond).
+  if (options.rttMs <= 0) {
+    open()
+    return
+  }
+  const handshake = setTimeout(open, options.rttMs)
   client.once('close', () => clearTimeout(handshake))
 }
 

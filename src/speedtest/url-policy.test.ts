@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { classifyAddress } from './address-class.ts'
+import { classifyAddress } from '../net/address-class.ts'
 import { checkTarget, normalizeUrl } from './url-policy.ts'
 
 const normalized = (input: unknown) => {

@@ -13,7 +13,7 @@
  */
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { classifyAddress } from './address-class.ts'
+import { classifyAddress } from '../net/address-class.ts'
 
 export interface PolicyError {
   code: 'invalid_url' | 'blocked_address'
