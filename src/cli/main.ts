@@ -13,10 +13,10 @@ import { ConfigError } from './config.ts'
 const USAGE = `World Page Speed — watch a page load from every region at once.
 
 Usage:
-  wps serve [--port N] [--host H]        serve the web page and API (PORT, HOST env)
-  wps run <url> [--region R ...] [--json] test one URL without a server
-  wps dev --regions a,b,c [--port N]     a local multi-region cluster (NATS + one node per region)
-  wps runner                              runner entry point started by pool backends
+  wps serve [--port N] [--host H] [--latency MS]   serve the web page and API (PORT, HOST env)
+  wps run <url> [--region R ...] [--json]          test one URL without a server
+  wps dev --regions a,b,c [--port N] [--target R]  a local multi-region cluster (NATS + one node per region)
+  wps runner                                       runner entry point started by pool backends
 
 Configuration is read from the environment; see README.md.`
 
