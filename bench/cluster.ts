@@ -15,6 +15,7 @@
 import type { RegionResult } from '../src/speedtest/model.ts'
 import { startNatsServer } from '../test/cluster/nats-server.ts'
 import { startFixtureSite } from '../test/fixtures/site.ts'
+import { startTest } from '../test/support/api.ts'
 import { readEvents } from '../test/support/sse.ts'
 import { fmt, median, percentile, type ServeProcess, startServe } from './support.ts'
 
@@ -36,14 +37,7 @@ async function follow(
   body: { url: string; regions?: string[] },
 ): Promise<Followed> {
   const t0 = performance.now()
-  const response = await fetch(`${base}/api/tests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  if (response.status !== 201)
-    throw new Error(`POST /api/tests → ${response.status} ${await response.text()}`)
-  const { links } = (await response.json()) as { links: { events: string } }
+  const { links } = await startTest(base, body)
   // readEvents stamps each event relative to its own start, taken right after this line;
   // updatedAt is another process's Date.now(), so this side's clock is Date.now() too.
   const subscribedAt = Date.now()

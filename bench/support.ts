@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../src/cli/ports.ts'
 import type { SpeedTest } from '../src/speedtest/model.ts'
+import { startTest } from '../test/support/api.ts'
 import { readEvents, type SseEvent } from '../test/support/sse.ts'
 
 export const WPS_BIN = fileURLToPath(new URL('../bin/wps.mjs', import.meta.url))
@@ -94,14 +95,7 @@ export interface TimedTest {
 /** POSTs a test and follows it over SSE until done. */
 export async function timeTest(base: string, body: { url: string; regions?: string[] }): Promise<TimedTest> {
   const t0 = performance.now()
-  const response = await fetch(`${base}/api/tests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  if (response.status !== 201)
-    throw new Error(`POST /api/tests → ${response.status} ${await response.text()}`)
-  const { links } = (await response.json()) as { links: { events: string } }
+  const { links } = await startTest(base, body)
   const sent = performance.now() - t0
   const events = await readEvents(`${base}${links.events}`, (e) => e.event === 'done', 300_000)
   const completeAtMs = new Map<string, number>()

@@ -67,6 +67,14 @@ export async function postTest(
   return { status: response.status, body: await response.json() }
 }
 
+/** POSTs a test and returns its links; throws with the server's answer unless it is 201. */
+export async function startTest(base: string, body: { url: string; regions?: string[] }): Promise<Started> {
+  const answer = await postTest(base, body)
+  if (answer.status !== 201)
+    throw new Error(`POST /api/tests → ${answer.status} ${JSON.stringify(answer.body)}`)
+  return answer.body as Started
+}
+
 export interface FollowedTest {
   started: Started
   events: SseEvent[]
@@ -85,10 +93,7 @@ export async function runTest(
   body: { url: string; regions?: string[] },
   options: { timeoutMs?: number; onRow?: (row: RegionResult) => void } = {},
 ): Promise<FollowedTest> {
-  const answer = await postTest(base, body)
-  if (answer.status !== 201)
-    throw new Error(`POST /api/tests → ${answer.status} ${JSON.stringify(answer.body)}`)
-  const started = answer.body as Started
+  const started = await startTest(base, body)
   const events = await readEvents(
     `${base}${started.links.events}`,
     (event) => {
