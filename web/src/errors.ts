@@ -20,6 +20,7 @@ const titles: Record<string, string> = {
   browser_crashed: 'Browser crashed',
   runner_lost: 'Runner lost',
   node_lost: 'Region went away',
+  node_shutdown: 'Server stopped',
   internal: 'Internal error',
   unknown_region: 'Unknown region',
   rate_limited: 'Too many tests started',
