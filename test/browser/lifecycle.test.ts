@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline'
 import { after, before, describe, it } from 'node:test'
 import { BrowserHost } from '../../src/browser/index.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
-import { livingInGroup, waitFor } from './processes.ts'
+import { livingInGroup, waitFor } from '../support/processes.ts'
 
 const CHILD = new URL('./host-child.ts', import.meta.url).pathname
 

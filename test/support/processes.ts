@@ -12,6 +12,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 export interface ProcessInfo {
   pid: number
   ppid: number
+  /** process group: puppeteer starts Chromium as a group leader, and its helpers stay in the group */
+  pgrp: number
   command: string
 }
 
@@ -31,10 +33,10 @@ export function listProcesses(): ProcessInfo[] {
     const stat = read(`/proc/${entry}/stat`)
     if (!stat) continue
     // Fields after the parenthesised command name: state, ppid, …
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     if (state === 'Z' || state === 'X') continue
     const command = (read(`/proc/${entry}/cmdline`) ?? '').split('\0').join(' ').trim()
-    processes.push({ pid: Number(entry), ppid: Number(ppid), command })
+    processes.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp), command })
   }
   return processes
 }
@@ -68,3 +70,20 @@ export function markedProcesses(name: string, value: string): ProcessInfo[] {
 
 export const isChromium = (info: ProcessInfo): boolean =>
   /chrom(e|ium)/i.test(info.command.split(' ')[0] ?? '')
+
+/** Live processes of a process group, e.g. everything of one Chromium (its pid is the group id). */
+export function livingInGroup(pgid: number): number[] {
+  return listProcesses()
+    .filter((info) => info.pgrp === pgid)
+    .map((info) => info.pid)
+}
+
+/** Polls until `condition` holds or `timeoutMs` passes; resolves with whether it held. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (condition()) return true
+    await new Promise((resolve) => setTimeout(resolve, stepMs))
+  }
+  return condition()
+}
