@@ -3,7 +3,7 @@
  * module; this file only dispatches and turns errors into exit codes.
  *
  *   wps serve [--port N]            the web app and API
- *   wps run <url> [--region R] [--json]
+ *   wps run <url> [--region R] [--runs N] [--json]
  *   wps dev --regions ord,fra,syd   a local multi-region cluster
  *   wps runner                      started by pool backends, not by people
  */
@@ -14,7 +14,7 @@ const USAGE = `World Page Speed — watch a page load from every region at once.
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]   serve the web page and API (PORT, HOST env)
-  wps run <url> [--region R ...] [--json]          test one URL without a server
+  wps run <url> [--region R ...] [--runs N] [--json]  test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]  a local multi-region cluster (NATS + one node per region)
   wps runner                                       runner entry point started by pool backends
 

@@ -30,7 +30,8 @@ export function progressLine(result: RegionResult): string {
     return `${result.region}  Error: ${result.error?.message ?? 'unknown'}${cold}`
   if (result.status === 'complete')
     return `${result.region}  Complete: load ${formatMs(result.metrics.load)}${cold}`
-  return `${result.region}  ${STATUS_TEXT[result.status]}`
+  const run = result.run && result.runCount ? ` (run ${result.run} of ${result.runCount})` : ''
+  return `${result.region}  ${STATUS_TEXT[result.status]}${run}`
 }
 
 export function resultTable(test: SpeedTest): string {
@@ -69,7 +70,9 @@ export function resultTable(test: SpeedTest): string {
       .join('  ')
       .trimEnd()
   const errors = test.results.filter((r) => r.error).map((r) => `${r.region}: ${r.error?.message}`)
-  return [`${test.url}`, line(header), ...rows.map(line), ...errors].join('\n')
+  const runCount = test.results.find((r) => r.runCount)?.runCount
+  const title = runCount ? `${test.url}  (each region: the median of ${runCount} runs, by load)` : test.url
+  return [title, line(header), ...rows.map(line), ...errors].join('\n')
 }
 
 /** Exit 0 only when every region completed with an HTTP status below 400. */

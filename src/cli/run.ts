@@ -1,5 +1,5 @@
 /**
- * `wps run <url> [--region R ...] [--json]`: one test without a server, on an
+ * `wps run <url> [--region R ...] [--runs N] [--json]`: one test without a server, on an
  * in-process node. Progress goes to stderr, the result to stdout (a table, or with
  * --json exactly what `GET /api/tests/:id` returns). Exit 0 when every region completed
  * with an HTTP status below 400, 1 otherwise, 2 on a usage error.
@@ -12,7 +12,7 @@ import { exitCodeFor, progressLine, resultTable } from './report.ts'
 import { onShutdownSignal } from './signals.ts'
 
 export async function run(argv: string[]): Promise<number> {
-  const { positionals, options } = parseArgs(argv, { region: 'list', json: 'flag' })
+  const { positionals, options } = parseArgs(argv, { region: 'list', json: 'flag', runs: 'value' })
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
   // In-process runners by default: one test needs no process isolation, and starts faster.
@@ -22,10 +22,11 @@ export async function run(argv: string[]): Promise<number> {
     await node.stop()
   })
   try {
-    const started = await node.speedTests.start({ url: positionals[0], regions: options.region })
+    const runs = options.runs === undefined ? undefined : Number(options.runs)
+    const started = await node.speedTests.start({ url: positionals[0], regions: options.region, runs })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
-      return started.error.code === 'invalid_url' ? 2 : 1
+      return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1
     }
     console.error(`Testing ${started.test.url} from ${started.test.results.map((r) => r.region).join(', ')}`)
     const test = await new Promise<SpeedTest>((resolve) => {

@@ -1,11 +1,12 @@
 /**
  * The test API: start a test, read it, and follow it live.
  *
- *   POST /api/tests {"url":"example.com"}       → 201 {id, url, regions, links}
+ *   POST /api/tests {"url":"example.com", "runs"?: 3} → 201 {id, url, regions, links}
  *   GET  /api/tests/:id                         → the test with every region's row
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
  */
 import type { FastifyInstance } from 'fastify'
+import { MAX_RUNS } from '../speedtest/protocol.ts'
 import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { errorBody, statusFor } from './errors.ts'
 import { openEventStream } from './sse.ts'
@@ -16,6 +17,7 @@ const startBody = {
   properties: {
     url: { type: 'string', maxLength: 2048 },
     regions: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 64 },
+    runs: { type: 'integer', minimum: 1, maximum: MAX_RUNS },
   },
 } as const
 
@@ -28,7 +30,7 @@ export interface TestsRoutesOptions {
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
   const { speedTests } = options
 
-  app.post<{ Body: { url: string; regions?: string[] } }>(
+  app.post<{ Body: { url: string; regions?: string[]; runs?: number } }>(
     '/api/tests',
     {
       schema: { body: startBody },

@@ -20,10 +20,25 @@ export interface RegionResult {
   cold: boolean | null
   bootMs: number | null
   error: MeasureError | null
+  /** With repeat runs: which run is loading now (1-based) and how many there are. */
+  run?: number
+  runCount?: number
+  /** With repeat runs: every run's numbers; the row's own numbers are those of run `medianRun` (0-based). */
+  runs?: RunSummary[]
+  medianRun?: number
   /** When the measuring node produced this version of the row (epoch ms): how fresh it is. */
   updatedAt?: number
   /** Per-request log for the waterfall; present once complete. */
   entries?: RequestEntry[]
+}
+
+/** One of several runs of a page load, as listed on its row. */
+export interface RunSummary {
+  httpStatus: number | null
+  metrics: Metrics
+  requests: number
+  transferBytes: number
+  error: MeasureError | null
 }
 
 export type TestState = 'running' | 'done'

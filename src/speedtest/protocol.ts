@@ -13,7 +13,11 @@ export const MEASURE_METHOD = 'measure'
 export interface MeasureRequest {
   testId: string
   url: string
+  /** Page loads in a row, each in a fresh context; the row reports the median one. */
+  runs: number
 }
+
+export const MAX_RUNS = 5
 
 export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & { status: RegionStatus }
 
@@ -21,8 +25,10 @@ const STATUSES: readonly RegionStatus[] = ['starting', 'loading', 'complete', 'e
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { testId, url } = payload as Record<string, unknown>
-  return typeof testId === 'string' && typeof url === 'string' ? { testId, url } : null
+  const { testId, url, runs } = payload as Record<string, unknown>
+  if (typeof testId !== 'string' || typeof url !== 'string') return null
+  const count = Number.isInteger(runs) ? Math.min(MAX_RUNS, Math.max(1, runs as number)) : 1
+  return { testId, url, runs: count }
 }
 
 export function parseRegionUpdate(message: unknown): RegionUpdate | null {

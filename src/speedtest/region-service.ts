@@ -3,13 +3,15 @@
  * navigation on the node's own browser pool — so runners boot in this node's region —
  * and turns what the pool and the browser report into row updates for the requester:
  * `starting` while a runner or its browser boots, `loading` once the page is requested,
- * then the final row with numbers or an error in words.
+ * then the final row with numbers or an error in words. With repeat runs the page is
+ * loaded `runs` times and the row reports the median run (median-run.ts).
  *
- *   serveMeasurements(cluster, { pool, navTimeoutMs: 30_000 })
+ *   serveMeasurements(cluster, { pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1 })
  */
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { FlameError, type Pool } from '../flame/index.ts'
+import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
 
@@ -28,53 +30,88 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
     const request = parseMeasureRequest(payload)
     if (!request) return failed('internal', 'The measure request was malformed.')
     const boot = { cold: false, bootMs: 0 }
+    const measurements: Measurement[] = []
     try {
-      const measurement = await options.pool.call(
-        timedNav,
-        {
-          url: request.url,
-          timeoutMs: options.navTimeoutMs,
-          machineSlots: options.machineSlots,
-          ...(options.proxyServer ? { proxyServer: options.proxyServer } : {}),
-        },
-        {
-          // Room for the queue, a boot and the page's own timeout, so the browser's
-          // `timeout` error (with partial numbers) wins over the pool's bare one.
-          timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
-          signal,
-          onPlaced: (placement) => {
-            if (placement.cold) {
-              boot.cold = true
-              boot.bootMs += placement.bootMs
-            }
-          },
-          onMessage: (message) => {
-            const m = message as TimedNavMessage
-            if (m.type === 'browser' && m.cold) {
-              boot.cold = true
-              boot.bootMs += m.launchMs
-            } else if (m.type === 'loading') {
-              emit({
-                status: 'loading',
-                cold: boot.cold,
-                bootMs: boot.bootMs,
-                updatedAt: Date.now(),
-              } satisfies RegionUpdate)
-            }
-          },
-        },
-      )
-      return toFinalUpdate(measurement, boot)
+      // Runs one after another, each its own pool call (so other tests' runs interleave
+      // fairly in the queue) and its own fresh browser context.
+      for (let run = 1; run <= request.runs; run++) {
+        measurements.push(await measureOnce(request.url, run, request.runs, options, boot, emit, signal))
+      }
     } catch (error) {
       return { ...failedFromPool(error), cold: boot.cold, bootMs: boot.bootMs }
     }
+    return toFinalUpdate(measurements, boot)
   })
 }
 
+function measureOnce(
+  url: string,
+  run: number,
+  runCount: number,
+  options: RegionServiceOptions,
+  boot: { cold: boolean; bootMs: number },
+  emit: (update: RegionUpdate) => void,
+  signal: AbortSignal,
+): Promise<Measurement> {
+  return options.pool.call(
+    timedNav,
+    {
+      url,
+      timeoutMs: options.navTimeoutMs,
+      machineSlots: options.machineSlots,
+      ...(options.proxyServer ? { proxyServer: options.proxyServer } : {}),
+    },
+    {
+      // Room for the queue, a boot and the page's own timeout, so the browser's
+      // `timeout` error (with partial numbers) wins over the pool's bare one.
+      timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
+      signal,
+      onPlaced: (placement) => {
+        if (placement.cold) {
+          boot.cold = true
+          boot.bootMs += placement.bootMs
+        }
+      },
+      onMessage: (message) => {
+        const m = message as TimedNavMessage
+        if (m.type === 'browser' && m.cold) {
+          boot.cold = true
+          boot.bootMs += m.launchMs
+        } else if (m.type === 'loading') {
+          emit({
+            status: 'loading',
+            cold: boot.cold,
+            bootMs: boot.bootMs,
+            ...(runCount > 1 ? { run, runCount } : {}),
+            updatedAt: Date.now(),
+          } satisfies RegionUpdate)
+        }
+      },
+    },
+  )
+}
+
+/** The final row: the median run's numbers, and with several runs, every run's summary. */
 export function toFinalUpdate(
-  measurement: Measurement,
+  measurements: readonly Measurement[],
   boot: { cold: boolean; bootMs: number },
 ): RegionUpdate {
+  const median = pickMedianRun(measurements)
+  const measurement = measurements[median] as Measurement
+  const repeated: Partial<RegionUpdate> =
+    measurements.length > 1
+      ? {
+          runCount: measurements.length,
+          medianRun: median,
+          runs: measurements.map((m) => ({
+            httpStatus: m.httpStatus,
+            metrics: m.metrics,
+            requests: m.requests,
+            transferBytes: m.transferBytes,
+            error: m.error,
+          })),
+        }
+      : {}
   return {
     status: measurement.error ? 'error' : 'complete',
     httpStatus: measurement.httpStatus,
@@ -86,6 +123,7 @@ export function toFinalUpdate(
     cold: boot.cold,
     bootMs: boot.bootMs,
     error: measurement.error,
+    ...repeated,
     updatedAt: Date.now(),
   }
 }

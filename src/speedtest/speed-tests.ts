@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Cluster, ClusterError, type Member } from '../cluster/types.ts'
 import type { SpeedTest } from './model.ts'
-import { MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
+import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
 import type { TestStore } from './store.ts'
 import { type TestListener, TestRun } from './test-run.ts'
 import { checkTarget, normalizeUrl } from './url-policy.ts'
@@ -23,11 +23,14 @@ import { checkTarget, normalizeUrl } from './url-policy.ts'
 export interface StartRequest {
   url: unknown
   regions?: unknown
+  /** Page loads per region (1–5); each row reports its median run. Default 1. */
+  runs?: unknown
 }
 
 export type StartError =
   | { code: 'invalid_url' | 'blocked_address'; message: string }
   | { code: 'unknown_region'; message: string }
+  | { code: 'bad_request'; message: string }
 
 export type StartResult = { ok: true; test: SpeedTest } | { ok: false; error: StartError }
 
@@ -52,6 +55,13 @@ export class SpeedTests {
   async start(request: StartRequest): Promise<StartResult> {
     const normalized = normalizeUrl(request.url)
     if (!normalized.ok) return { ok: false, error: normalized.error }
+    const runs = request.runs ?? 1
+    if (!Number.isInteger(runs) || (runs as number) < 1 || (runs as number) > MAX_RUNS) {
+      return {
+        ok: false,
+        error: { code: 'bad_request', message: `"runs" must be a whole number from 1 to ${MAX_RUNS}.` },
+      }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, { allowPrivate: this.#options.allowPrivate })
@@ -64,7 +74,7 @@ export class SpeedTests {
     run.subscribe((event) => {
       if (event.type === 'done') void this.#finish(run)
     })
-    for (const member of members) this.#measureOn(run, member)
+    for (const member of members) this.#measureOn(run, member, runs as number)
     return { ok: true, test: run.snapshot() }
   }
 
@@ -110,8 +120,8 @@ export class SpeedTests {
     return members.filter((m) => regions.includes(m.region))
   }
 
-  #measureOn(run: TestRun, member: Member): void {
-    const request: MeasureRequest = { testId: run.id, url: run.snapshot().url }
+  #measureOn(run: TestRun, member: Member, runs: number): void {
+    const request: MeasureRequest = { testId: run.id, url: run.snapshot().url, runs }
     this.#options.cluster
       .call(member.node, MEASURE_METHOD, request, {
         timeout: this.#options.deadlineMs,

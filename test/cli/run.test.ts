@@ -68,6 +68,7 @@ describe('wps run', () => {
     assert.equal((await wps(['run'])).code, 2)
     assert.equal((await wps(['run', 'a', 'b'])).code, 2)
     assert.equal((await wps(['run', 'x.com', '--bogus'])).code, 2)
+    assert.equal((await wps(['run', 'x.com', '--runs', '9'])).code, 2)
     const invalid = await wps(['run', 'ftp://example.com'])
     assert.equal(invalid.code, 2)
     assert.match(invalid.stderr, /invalid_url/)

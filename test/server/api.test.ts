@@ -75,12 +75,39 @@ describe('HTTP API', () => {
     )
   })
 
+  it('repeats the page load when asked and reports the median run, listing every run', async () => {
+    site.resetTraffic()
+    const response = await post(server.url, { url: `${site.url}${FACTS.delayed.path}`, runs: 3 })
+    assert.equal(response.status, 201)
+    const created = (await response.json()) as { links: { events: string } }
+    const events = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done')
+    const loadingRuns = events
+      .filter((e) => e.event === 'region' && (e.data as RegionResult).status === 'loading')
+      .map((e) => `${(e.data as RegionResult).run}/${(e.data as RegionResult).runCount}`)
+    assert.deepEqual(loadingRuns, ['1/3', '2/3', '3/3'])
+    const row = (events.at(-1)?.data as SpeedTest).results[0]
+    assert.ok(row?.runs && row.medianRun !== undefined)
+    assert.equal(row.status, 'complete')
+    assert.equal(row.runCount, 3)
+    assert.equal(row.runs.length, 3)
+    const loads = row.runs.map((r) => r.metrics.load ?? 0)
+    for (const load of loads) assert.ok(load >= FACTS.delayed.delayMs, `load ${load}`)
+    assert.deepEqual(row.metrics, row.runs[row.medianRun]?.metrics)
+    assert.equal(row.metrics.load, [...loads].sort((a, b) => a - b)[1], 'the row is the median run')
+    // Three real page loads, each a fresh context: three documents, three new connections at least.
+    const traffic = site.traffic()
+    assert.equal(traffic.requests.filter((path) => path === FACTS.delayed.path).length, 3)
+    assert.ok(traffic.connections >= 3)
+  })
+
   it('refuses bad input with the contract error codes', async () => {
     const cases: Array<[unknown, number, string]> = [
       [{ url: 'ftp://example.com' }, 400, 'invalid_url'],
       [{ url: '' }, 400, 'invalid_url'],
       [{}, 400, 'invalid_url'],
       [{ url: 'example.com', regions: ['nowhere'] }, 400, 'unknown_region'],
+      [{ url: 'example.com', runs: 0 }, 400, 'bad_request'],
+      [{ url: 'example.com', runs: 6 }, 400, 'bad_request'],
     ]
     for (const [body, status, code] of cases) {
       const response = await post(server.url, body)

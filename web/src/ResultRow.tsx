@@ -111,7 +111,15 @@ export function ResultRow({ result, place, showNode = false, testedUrl }: Props)
         </span>
         <span class="row-status">
           {status === 'error' && error ? errorTitle(error.code) : statusText[status]}
+          {status === 'loading' && result.run && result.runCount
+            ? ` (run ${result.run} of ${result.runCount})`
+            : null}
         </span>
+        {result.runCount && result.runs ? (
+          <span class="badge badge--runs" title="The numbers shown are the run with the median load time">
+            median of {result.runCount} runs
+          </span>
+        ) : null}
         {result.cold && result.bootMs !== null ? (
           <span class="badge badge--cold" title="This measurement had to boot a runner first">
             cold start {formatMs(result.bootMs)}

@@ -24,6 +24,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [selected, setSelected] = useState<Set<string>>(new Set())
+  const [runs, setRuns] = useState(1)
   const input = useRef<HTMLInputElement>(null)
   const regionNames = uniqueRegions(regions).map((info) => info.region)
 
@@ -56,7 +57,11 @@ export function UrlForm({ initialUrl, regions }: Props) {
     setBusy(true)
     try {
       // Send regions only when the user narrowed the choice; the server's default is "all".
-      const created = await createTest(check.url, chosen.length < regionNames.length ? chosen : undefined)
+      const created = await createTest(
+        check.url,
+        chosen.length < regionNames.length ? chosen : undefined,
+        runs,
+      )
       navigate(testPath(created.id))
     } catch (cause) {
       if (cause instanceof ApiError) fail(submitErrorText(cause.code, cause.message, cause.retryAfterSeconds))
@@ -89,6 +94,19 @@ export function UrlForm({ initialUrl, regions }: Props) {
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'url-error' : undefined}
         />
+        <select
+          id="runs"
+          class="runs"
+          aria-label="Runs per region"
+          title="Load the page this many times per region and show the median run"
+          value={String(runs)}
+          onChange={(event) => setRuns(Number(event.currentTarget.value))}
+          disabled={busy}
+        >
+          <option value="1">1 run</option>
+          <option value="3">3 runs</option>
+          <option value="5">5 runs</option>
+        </select>
         <button type="submit" disabled={busy}>
           {busy ? 'Starting…' : 'Go'}
         </button>

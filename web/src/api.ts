@@ -63,11 +63,11 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   throw new ApiError(response.status, code, message, Number.isFinite(retryAfter) ? retryAfter : null)
 }
 
-export function createTest(url: string, regions?: string[]): Promise<CreatedTest> {
+export function createTest(url: string, regions?: string[], runs = 1): Promise<CreatedTest> {
   return request<CreatedTest>('/api/tests', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(regions ? { url, regions } : { url }),
+    body: JSON.stringify({ url, ...(regions ? { regions } : {}), ...(runs > 1 ? { runs } : {}) }),
   })
 }
 
