@@ -85,7 +85,7 @@ describe('HTTP API', () => {
       .filter((e) => e.event === 'region' && (e.data as RegionResult).status === 'loading')
       .map((e) => `${(e.data as RegionResult).run}/${(e.data as RegionResult).runCount}`)
     assert.deepEqual(loadingRuns, ['1/3', '2/3', '3/3'])
-    const row = (events.at(-1)?.data as SpeedTest).results[0]
+    const row = (events.at(-1)?.data as SpeedTest | undefined)?.results[0]
     assert.ok(row?.runs && row.medianRun !== undefined)
     assert.equal(row.status, 'complete')
     assert.equal(row.runCount, 3)
