@@ -6,9 +6,9 @@
  * of overloading the machine, and the pool idles back to `min` afterwards.
  */
 import { createPoolBackend } from '../src/cli/node.ts'
-import { LocalBackend, Pool } from '../src/flame/index.ts'
+import { type Backend, LocalBackend, Pool } from '../src/flame/index.ts'
 import { fixtureBackend } from '../src/flame/testing/backends.ts'
-import { noop } from '../src/flame/testing/tasks.ts'
+import { hotCallTimes } from '../src/flame/testing/hot-call.ts'
 import { timedNav } from '../src/speedtest/timed-nav.ts'
 import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
 import { fmt, median, percentile, startServe, timeTest } from './support.ts'
@@ -53,18 +53,11 @@ async function coldStart(url: string, runs = 5): Promise<void> {
   console.log(`empty pool → first page loaded ${fmt(median(loaded))}  (page: /rich)`)
 }
 
-async function hotCall(name: string, pool: Pool, calls = 300): Promise<number> {
-  await pool.ready()
-  for (let i = 0; i < 50; i++) await pool.call(noop, null)
-  const times: number[] = []
-  for (let i = 0; i < calls; i++) {
-    const t0 = performance.now()
-    await pool.call(noop, null)
-    times.push(performance.now() - t0)
-  }
-  await pool.shutdown()
-  console.log(`${name.padEnd(30)} median ${fmt(median(times))}, p90 ${fmt(percentile(times, 90))}`)
-  return median(times)
+async function hotCall(name: string, backend: Backend): Promise<void> {
+  const times = await hotCallTimes(backend, 300)
+  console.log(
+    `${name.padEnd(30)} median ${median(times).toFixed(2)} ms, p90 ${percentile(times, 90).toFixed(2)} ms`,
+  )
 }
 
 async function burst(siteUrl: string, size = 20): Promise<void> {
@@ -121,14 +114,8 @@ export async function benchPool(): Promise<void> {
   try {
     await coldStart(`${site.url}${FACTS.rich.path}`)
     console.log('\n## Hot call overhead (pool.call of an empty task on a warm runner)')
-    await hotCall(
-      'local backend',
-      new Pool({ name: 'hot-local', backend: new LocalBackend(), min: 1, max: 1, log: false }),
-    )
-    await hotCall(
-      'process backend',
-      new Pool({ name: 'hot-process', backend: fixtureBackend(), min: 1, max: 1, log: false }),
-    )
+    await hotCall('local backend', new LocalBackend())
+    await hotCall('process backend', fixtureBackend())
     await burst(site.url)
   } finally {
     await site.close()

@@ -23,7 +23,7 @@ import {
 } from './errors.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
-import { summariseNetwork } from './network-summary.ts'
+import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
 import { LCP_PENDING_EXPRESSION, type RawPageMetrics, READ_EXPRESSION } from './page-script.ts'
 import type { Slot } from './slot.ts'
 import type { MeasureError, Measurement } from './types.ts'
@@ -105,7 +105,7 @@ export async function measureInSlot(
         const rule = { ...SETTLE, ...opts.settle }
         const page: PageState = {
           painted: () => slot.painted(navigated.loaderId),
-          lcpPending: () => lcpPending(slot.session),
+          lcpPending: async () => (await evaluate(slot.session, LCP_PENDING_EXPRESSION, false)) === true,
         }
         const settled = await Promise.race([settle(slot.log, page, loaded, rule, ended.signal), interrupted])
         if (settled !== undefined) interrupt = settled
@@ -118,15 +118,17 @@ export async function measureInSlot(
   if (interrupt?.kind === 'timeout') error = timeoutError(opts.timeoutMs)
   if (interrupt?.kind === 'crashed') error = browserCrashedError(interrupt.detail)
 
+  const network = summariseNetwork(slot.log.events)
   const unreachable = interrupt
     ? null
-    : await unreachableBehindProxy(slot, url, navigationErrorText, proxyServer)
+    : await unreachableBehindProxy(slot, network, url, navigationErrorText, proxyServer)
   if (unreachable) error = upstreamError(unreachable)
 
   // After a failed navigation the page shows Chromium's (or the proxy's) error page: its paints are not the site's.
   const pageIsTheSite = !navigationFailed && !unreachable && interrupt?.kind !== 'crashed'
-  const raw = pageIsTheSite ? await readPage(slot.session) : null
-  const network = summariseNetwork(slot.log.events)
+  const raw = pageIsTheSite
+    ? await evaluate<RawPageMetrics | null>(slot.session, READ_EXPRESSION, null)
+    : null
   if (unreachable) asIfDirect(network, failureTextFor(unreachable))
   const httpStatus = network.document?.status ?? null
   // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
@@ -153,6 +155,7 @@ export async function measureInSlot(
  */
 async function unreachableBehindProxy(
   slot: Slot,
+  network: NetworkSummary,
   url: string,
   navigationErrorText: string | undefined,
   proxyServer: string | undefined,
@@ -160,13 +163,13 @@ async function unreachableBehindProxy(
   const fromHeader = documentProxyErrno(slot.log.events)
   if (fromHeader) return fromHeader
   if (!navigationErrorText?.includes('ERR_TUNNEL_CONNECTION_FAILED')) return null
-  const target = summariseNetwork(slot.log.events).document?.url ?? url
+  const target = network.document?.url ?? url
   const proxy = proxyServer ? proxyUrlFromSwitch(proxyServer) : null
   return proxy ? askProxyWhyUnreachable(proxy, target) : null
 }
 
 /** The proxy's error answer stands for a connection that failed: record it as Chromium would have. */
-function asIfDirect(network: ReturnType<typeof summariseNetwork>, failure: string): void {
+function asIfDirect(network: NetworkSummary, failure: string): void {
   const documentEntry = network.entries.findLast(
     (entry) => entry.type === 'document' && entry.url === network.document?.url,
   )
@@ -219,21 +222,13 @@ async function settle(
   }
 }
 
-async function lcpPending(session: CDPSession): Promise<boolean> {
-  const check = session
-    .send('Runtime.evaluate', { expression: LCP_PENDING_EXPRESSION, returnByValue: true })
-    .then((r) => r.result.value === true)
-    .catch(() => false)
-  return Promise.race([check, sleep(READ_TIMEOUT_MS, false, { ref: false })])
-}
-
-async function readPage(session: CDPSession): Promise<RawPageMetrics | null> {
-  const read = session
-    .send('Runtime.evaluate', { expression: READ_EXPRESSION, returnByValue: true })
-    .then((r) => (r.result.value as RawPageMetrics | null) ?? null)
-    .catch(() => null)
-  const late = sleep(READ_TIMEOUT_MS, null, { ref: false })
-  return Promise.race([read, late])
+/** Evaluates in the page; `fallback` when it fails or the page's main thread does not yield in time. */
+async function evaluate<T>(session: CDPSession, expression: string, fallback: T): Promise<T> {
+  const value = session
+    .send('Runtime.evaluate', { expression, returnByValue: true })
+    .then((r) => (r.result.value as T | undefined) ?? fallback)
+    .catch(() => fallback)
+  return Promise.race([value, sleep(READ_TIMEOUT_MS, fallback, { ref: false })])
 }
 
 export function failedMeasurement(error: MeasureError): Measurement {

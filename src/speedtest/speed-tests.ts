@@ -74,7 +74,8 @@ export class SpeedTests {
     run.subscribe((event) => {
       if (event.type === 'done') void this.#finish(run)
     })
-    for (const member of members) this.#measureOn(run, member, runs as number)
+    const measure: MeasureRequest = { testId: run.id, url: header.url, runs: runs as number }
+    for (const member of members) this.#measureOn(run, member, measure)
     return { ok: true, test: run.snapshot() }
   }
 
@@ -120,8 +121,7 @@ export class SpeedTests {
     return members.filter((m) => regions.includes(m.region))
   }
 
-  #measureOn(run: TestRun, member: Member, runs: number): void {
-    const request: MeasureRequest = { testId: run.id, url: run.snapshot().url, runs }
+  #measureOn(run: TestRun, member: Member, request: MeasureRequest): void {
     this.#options.cluster
       .call(member.node, MEASURE_METHOD, request, {
         timeout: this.#options.deadlineMs,

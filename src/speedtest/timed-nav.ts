@@ -26,13 +26,22 @@ export interface TimedNavInput {
 
 export type TimedNavMessage = { type: 'browser'; cold: boolean; launchMs: number } | { type: 'loading' }
 
+const budgets = new Map<number, MachineBudget>()
+/** One budget object per slot count for the life of the runner (it creates its folder once). */
+function machineBudget(slots: number): MachineBudget {
+  const known = budgets.get(slots)
+  if (known) return known
+  const budget = new MachineBudget({ slots })
+  budgets.set(slots, budget)
+  return budget
+}
+
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
   // The machine, not just this runner, must be free: loads that overlap on one machine
   // slow each other down and the numbers would lie. The budget covers launching the
   // browser and its tidying up after the page (closing the context, opening a spare),
   // since both load the machine too; the result is returned before that tidying ends.
-  const release =
-    input.machineSlots > 0 ? await new MachineBudget({ slots: input.machineSlots }).acquire(ctx.signal) : null
+  const release = input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
   let host: BrowserHost | undefined
   try {
     const browser = await ctx.resource(

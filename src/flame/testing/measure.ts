@@ -12,7 +12,8 @@ import type { Backend } from '../backend.ts'
 import { LocalBackend } from '../backends/local.ts'
 import { Pool } from '../pool.ts'
 import { fixtureBackend } from './backends.ts'
-import { noop, sleep } from './tasks.ts'
+import { hotCallTimes } from './hot-call.ts'
+import { sleep } from './tasks.ts'
 
 const coldRuns = Number(process.argv[2] ?? 10)
 const hotCalls = Number(process.argv[3] ?? 200)
@@ -44,17 +45,7 @@ async function coldStart(): Promise<void> {
 }
 
 async function hot(name: string, backend: Backend): Promise<void> {
-  const pool = new Pool({ name, backend, min: 1, max: 1, log: false })
-  await pool.ready()
-  for (let i = 0; i < 50; i++) await pool.call(noop, null)
-  const times: number[] = []
-  for (let i = 0; i < hotCalls; i++) {
-    const t0 = performance.now()
-    await pool.call(noop, null)
-    times.push(performance.now() - t0)
-  }
-  await pool.shutdown()
-  console.log(`${name} hot call, empty task: ${summary(times)}`)
+  console.log(`${name} hot call, empty task: ${summary(await hotCallTimes(backend, hotCalls))}`)
 }
 
 void (async () => {
