@@ -17,6 +17,15 @@ export interface PoolConfig {
   idleShutdownMs: number
 }
 
+export interface StorageConfig {
+  /** SQLite file and artifacts; null = in memory (`wps run` unless WPS_DATA_DIR is set). */
+  dataDir: string | null
+  /** postgres://… : PostgreSQL instead of SQLite. */
+  databaseUrl: string | null
+  /** Tests older than this are deleted; 0 = keep them forever. */
+  retentionDays: number
+}
+
 export interface NodeConfig {
   port: number
   host: string
@@ -32,6 +41,7 @@ export interface NodeConfig {
   latencyMs: number
   machineId: string
   pool: PoolConfig
+  storage: StorageConfig
 }
 
 export class ConfigError extends Error {}
@@ -46,7 +56,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return value
 }
 
-export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
+export interface ConfigDefaults {
+  backend?: PoolBackendName
+  /** Keep tests in memory unless WPS_DATA_DIR or DATABASE_URL says otherwise (one-off runs). */
+  memoryStore?: boolean
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}): NodeConfig {
   const backend = (env.WPS_POOL_BACKEND || defaults.backend || 'process') as PoolBackendName
   if (backend !== 'process' && backend !== 'local') {
     throw new ConfigError(`WPS_POOL_BACKEND must be "process" or "local", got "${env.WPS_POOL_BACKEND}".`)
@@ -59,6 +75,10 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
   const min = integer(env, 'WPS_POOL_MIN', 0)
   const max = integer(env, 'WPS_POOL_MAX', budget, 1)
   if (min > max) throw new ConfigError(`WPS_POOL_MIN (${min}) is larger than WPS_POOL_MAX (${max}).`)
+  const databaseUrl = env.DATABASE_URL || null
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// (or postgresql://) URL.')
+  }
   return {
     port: integer(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
@@ -77,6 +97,11 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
       max,
       maxConcurrency: integer(env, 'WPS_POOL_MAX_CONCURRENCY', 1, 1),
       idleShutdownMs: integer(env, 'WPS_POOL_IDLE_SHUTDOWN_MS', 30_000, 100),
+    },
+    storage: {
+      dataDir: env.WPS_DATA_DIR || (defaults.memoryStore ? null : './data'),
+      databaseUrl,
+      retentionDays: integer(env, 'WPS_RETENTION_DAYS', 30),
     },
   }
 }

@@ -16,7 +16,7 @@ import { startLatencyProxy } from '../latency/proxy.ts'
 import { publicAddressesOnly } from '../net/egress-guard.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
-import { MemoryTestStore } from '../speedtest/store.ts'
+import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
 import type { NodeConfig, PoolConfig } from './config.ts'
 
 export interface Node {
@@ -24,6 +24,7 @@ export interface Node {
   cluster: Cluster
   pool: Pool
   speedTests: SpeedTests
+  store: TestStore
   stop(): Promise<void>
 }
 
@@ -36,6 +37,8 @@ export function createPoolBackend(config: PoolConfig): Backend {
 }
 
 export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
+  // First, so a database that cannot be reached or migrated stops the node before it joins anything.
+  const store = await openStore(config.storage)
   const nodeId = `${config.region}-${config.machineId}-${process.pid}`
   const pool = new Pool({
     name: 'browser',
@@ -65,22 +68,27 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
   })
   const speedTests = new SpeedTests({
     cluster,
-    store: new MemoryTestStore(),
+    store,
     allowPrivate: config.allowPrivate,
     deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
   })
+  const retention: Retention | null =
+    config.storage.retentionDays > 0 ? startRetention(store, { days: config.storage.retentionDays }) : null
   let stopping: Promise<void> | null = null
   return {
     config,
     cluster,
     pool,
     speedTests,
+    store,
     stop: () => {
       stopping ??= (async () => {
         await speedTests.close()
         await pool.shutdown()
         await cluster.close()
         await proxy?.close()
+        await retention?.stop()
+        await store.close()
       })()
       return stopping
     },

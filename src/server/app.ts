@@ -15,6 +15,7 @@ import { describeRegion } from '../cluster/regions.ts'
 import type { Cluster } from '../cluster/types.ts'
 import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { ApiError, errorBody, statusFor } from './errors.ts'
+import { historyRoutes } from './history-routes.ts'
 import { testsRoutes } from './tests-routes.ts'
 
 export interface ServerOptions {
@@ -66,6 +67,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     speedTests: options.speedTests,
     startsPerMinute: options.startsPerMinute ?? 60,
   })
+
+  await app.register(historyRoutes, { tests: options.speedTests })
 
   app.get('/api/regions', async () =>
     options.cluster.members().map((member) => {

@@ -9,5 +9,6 @@ export { type ArtifactPlace, DatabaseArtifacts, FileArtifacts, type PlacedArtifa
 export { connect, parseLocation, SQLITE_FILE, type StoreLocation } from './connect.ts'
 export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
 export { appliedMigrations, MIGRATION_NAMES, migrateTo, migrateToLatest } from './migrations.ts'
+export { ARTIFACTS_FOLDER, openStore, type StoreSettings } from './open.ts'
 export { type Retention, type RetentionOptions, startRetention } from './retention.ts'
 export * from './test-store.ts'

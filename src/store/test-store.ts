@@ -12,6 +12,7 @@
  *
  * The store knows JSON objects, not speed tests: what a row means is the app's business.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely, Transaction } from 'kysely'
 import { type ArtifactPlace, DatabaseArtifacts, FileArtifacts } from './artifacts.ts'
 import { connect, type StoreLocation } from './connect.ts'
@@ -85,7 +86,17 @@ export class TestStore {
   static async open(options: OpenOptions): Promise<TestStore> {
     const db = connect(options.location)
     try {
-      await migrateToLatest(db)
+      // Nodes of `wps dev` share one SQLite file and start together: a migration that meets
+      // another process's write lock tries again rather than failing the node.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await migrateToLatest(db)
+          break
+        } catch (error) {
+          if (attempt >= 50 || !isBusy(error)) throw error
+          await sleep(100)
+        }
+      }
     } catch (error) {
       await db.destroy()
       throw error
@@ -260,6 +271,15 @@ export class TestStore {
       )
       .execute()
   }
+}
+
+function isBusy(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/.test(e.message)) {
+      return true
+    }
+  }
+  return false
 }
 
 function toHeader(row: Schema['tests']): TestHeader {
