@@ -6,11 +6,13 @@
 import { benchCluster } from './cluster.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
+import { benchStore } from './store.ts'
 
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
   pool: () => benchPool(),
   cluster: () => benchCluster(),
+  store: () => benchStore(),
 }
 
 const chosen = process.argv.slice(2)

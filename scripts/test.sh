@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, lints, type-checks, runs every test
-# (unit, integration with real Chromium and nats-server, end-to-end), then checks that
+# (unit, integration with real Chromium, nats-server and PostgreSQL, end-to-end), then checks that
 # no Chromium or runner process was left behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-nats
+bash scripts/setup.sh --with-nats --with-postgres
 
 echo "== lint (biome)"
 npx biome check .
@@ -20,7 +20,7 @@ node --import tsx --test --test-concurrency=1 "${files[@]}" || status=$?
 
 echo "== orphan check"
 sleep 1
-leftover=$(pgrep -af 'wps-chromium-|wps\.mjs runner' | grep -v pgrep || true)
+leftover=$(pgrep -af 'wps-chromium-|wps\.mjs runner|wps-pg-' | grep -v pgrep || true)
 if [ -n "$leftover" ]; then
   echo "Processes left behind by the suite:"; echo "$leftover"; status=1
 else
