@@ -1,9 +1,11 @@
 /**
- * The HTTP face of a node: the API of DESIGN.md, the live event streams and the web
- * page, on Fastify. It holds no state of its own — tests live in `SpeedTests`, members
- * in the cluster, runners in the pools — so any node of the cluster can serve any user.
+ * The HTTP face of a node: the API (docs/architecture.md), the live event streams and
+ * the web page, on Fastify. It holds no state of its own and knows the rest of the node
+ * only through the `TestService` interface (test-service.ts) — tests, members and
+ * runners live behind it — so any node of the cluster can serve any user, and HTTP can
+ * be tested in-process against a service that needs no browser.
  *
- *   const app = await buildServer({ speedTests, cluster, pools: () => [pool.stats()], webRoot: 'web/dist' })
+ *   const app = await buildServer({ service: nodeTestService(node), webRoot: 'web/dist' })
  *   await app.listen({ port: 4000, host: '0.0.0.0' })
  */
 import { existsSync } from 'node:fs'
@@ -11,17 +13,12 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { describeRegion } from '../cluster/regions.ts'
-import type { Cluster } from '../cluster/types.ts'
-import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { ApiError, errorBody, statusFor } from './errors.ts'
+import type { TestService } from './test-service.ts'
 import { testsRoutes } from './tests-routes.ts'
 
 export interface ServerOptions {
-  speedTests: SpeedTests
-  cluster: Cluster
-  /** Plain-data snapshots of this node's pools, for GET /api/pools. */
-  pools: () => unknown[]
+  service: TestService
   /** The built front end (web/dist); when missing, the API still works and `/` explains how to build it. */
   webRoot: string
   startsPerMinute?: number
@@ -63,22 +60,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   )
 
   await app.register(testsRoutes, {
-    speedTests: options.speedTests,
+    service: options.service,
     startsPerMinute: options.startsPerMinute ?? 60,
   })
 
-  app.get('/api/regions', async () =>
-    options.cluster.members().map((member) => {
-      const place = describeRegion(member.region)
-      return { ...member, city: place.city, country: place.country, lat: place.lat, lon: place.lon }
-    }),
-  )
-  app.get('/api/pools', async () => options.pools())
-  app.get('/healthz', async () => ({
-    ok: true,
-    node: options.cluster.self.node,
-    region: options.cluster.self.region,
-  }))
+  app.get('/api/regions', async () => options.service.regions())
+  app.get('/api/pools', async () => options.service.pools())
+  app.get('/healthz', async () => ({ ok: true, ...options.service.self() }))
 
   await registerWebPage(app, options.webRoot)
   return app

@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
-import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { errorBody, statusFor } from './errors.ts'
 import { openEventStream } from './sse.ts'
+import type { TestService } from './test-service.ts'
 
 const startBody = {
   type: 'object',
@@ -22,13 +22,13 @@ const startBody = {
 } as const
 
 export interface TestsRoutesOptions {
-  speedTests: SpeedTests
+  service: TestService
   /** Per client IP per minute for POST /api/tests. */
   startsPerMinute: number
 }
 
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
-  const { speedTests } = options
+  const { service } = options
 
   app.post<{ Body: { url: string; regions?: string[]; runs?: number } }>(
     '/api/tests',
@@ -37,7 +37,7 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       config: { rateLimit: { max: options.startsPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
-      const started = await speedTests.start(request.body)
+      const started = await service.start(request.body)
       if (!started.ok)
         return reply
           .code(statusFor(started.error.code))
@@ -58,13 +58,13 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
   )
 
   app.get<{ Params: { id: string } }>('/api/tests/:id', async (request, reply) => {
-    const test = await speedTests.get(request.params.id)
+    const test = await service.get(request.params.id)
     if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
     return test
   })
 
   app.get<{ Params: { id: string } }>('/api/tests/:id/events', async (request, reply) => {
-    if (!(await speedTests.get(request.params.id))) {
+    if (!(await service.get(request.params.id))) {
       return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
     }
     reply.hijack()
@@ -72,7 +72,7 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       headers: reply.getHeaders() as Record<string, string>,
     })
     let ended = false
-    const unsubscribe = await speedTests.subscribe(request.params.id, (event) => {
+    const unsubscribe = await service.subscribe(request.params.id, (event) => {
       if (event.type === 'region') stream.send('region', event.result)
       else {
         stream.send('done', event.test)
