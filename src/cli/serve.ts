@@ -24,6 +24,8 @@ export function createNodeServer(node: Node): Promise<FastifyInstance> {
     }),
     webRoot: WEB_ROOT,
     startsPerMinute: node.config.startsPerMinute,
+    trustProxy: node.config.trustProxy,
+    publicUrl: node.config.publicUrl,
   })
 }
 

@@ -1,12 +1,14 @@
 /**
- * The HTTP contract of DESIGN.md against a real node: real Chromium (in-process runners),
- * a fixture site on 127.0.0.1, real HTTP and SSE.
+ * The HTTP contract (docs/architecture.md) against a real node: real Chromium (in-process
+ * runners), a fixture site on 127.0.0.1, real HTTP and SSE. HTTP-only behaviour (input
+ * validation, error shapes, OpenAPI) is tested in-process in http.test.ts.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
 import { startTestServer, type TestServer } from '../support/node-server.ts'
+import { schemaErrors } from '../support/schema-check.ts'
 import { readEvents } from '../support/sse.ts'
 
 const post = (base: string, body: unknown) =>
@@ -66,6 +68,9 @@ describe('HTTP API', () => {
 
     const stored = (await (await fetch(`${server.url}${created.links.self}`)).json()) as SpeedTest
     assert.deepEqual(stored.results[0]?.metrics, row.metrics)
+    // What a real measurement answers is what the OpenAPI document says.
+    assert.deepEqual(await schemaErrors('SpeedTest', stored), [])
+    assert.ok((row.entries?.length ?? 0) > 0, 'the row lists its requests')
 
     // A late subscriber gets the current state and `done` at once.
     const late = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done', 5000)

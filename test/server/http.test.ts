@@ -4,8 +4,10 @@
  * so no browser runs. The real flow, with Chromium, is test/server/api.test.ts.
  */
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import { API_ERROR_CODES } from '../../src/server/errors.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { completeRow, type ScriptedNode, scriptedNode } from '../support/scripted-node.ts'
 
@@ -103,5 +105,205 @@ describe('HTTP API in-process', () => {
     )
     const health = await app.inject({ method: 'GET', url: '/healthz' })
     assert.deepEqual(health.json(), { ok: true, node: 'ord-scripted', region: 'ord' })
+  })
+})
+
+describe('HTTP API input and errors', () => {
+  let node: ScriptedNode
+  let app: FastifyInstance
+
+  before(async () => {
+    node = scriptedNode()
+    app = await node.server()
+  })
+  after(async () => node?.close())
+
+  const post = (payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    })
+
+  it('refuses a url that is not a string, and never starts a test for it', async () => {
+    // 167772161 is 10.0.0.1 as a number: coerced to a string it would start a test against it.
+    const cases: unknown[] = [
+      { url: 167772161 },
+      { url: ['http://127.0.0.1:1/'] },
+      { url: { href: 'x' } },
+      {},
+    ]
+    for (const body of cases) {
+      const answer = await post(body)
+      assert.equal(answer.statusCode, 400, JSON.stringify(body))
+      const error = (answer.json() as ApiError).error
+      assert.equal(error.code, 'invalid_url', JSON.stringify(body))
+      assert.match(error.message, /url/i)
+    }
+    assert.deepEqual(node.measured, [], 'no region was asked to measure')
+  })
+
+  it('refuses runs given as a string or a boolean, and other fields of the wrong type', async () => {
+    const cases: unknown[] = [
+      { url: 'http://127.0.0.1:1/', runs: '3' },
+      { url: 'http://127.0.0.1:1/', runs: true },
+      { url: 'http://127.0.0.1:1/', runs: 2.5 },
+      { url: 'http://127.0.0.1:1/', regions: 'local' },
+    ]
+    for (const body of cases) {
+      const answer = await post(body)
+      assert.equal(answer.statusCode, 400, JSON.stringify(body))
+      assert.equal((answer.json() as ApiError).error.code, 'bad_request', JSON.stringify(body))
+    }
+    const worded = (await post({ url: 'http://127.0.0.1:1/', runs: '3' })).json() as ApiError
+    assert.equal(worded.error.message, '"runs" must be a whole number from 1 to 5.')
+    assert.deepEqual(node.measured, [])
+  })
+
+  it("answers Fastify's own errors in our shape, with the security headers", async () => {
+    const cases: Array<
+      [
+        string,
+        Promise<{ statusCode: number; headers: Record<string, unknown>; json(): unknown }>,
+        number,
+        string,
+      ]
+    > = [
+      ['bad percent-encoding', app.inject({ method: 'GET', url: '/%' }), 400, 'bad_request'],
+      ['unknown route', app.inject({ method: 'GET', url: '/no/such/page' }), 404, 'not_found'],
+      ['body too large', post({ url: `http://127.0.0.1:1/${'a'.repeat(20_000)}` }), 413, 'bad_request'],
+      [
+        'path parameter too long',
+        app.inject({ method: 'GET', url: `/api/tests/${'x'.repeat(200)}` }),
+        414,
+        'bad_request',
+      ],
+      [
+        'not JSON',
+        post('url=x', { 'content-type': 'application/x-www-form-urlencoded' }),
+        415,
+        'bad_request',
+      ],
+      ['broken JSON', post('{"url":'), 400, 'bad_request'],
+    ]
+    for (const [what, pending, status, code] of cases) {
+      const answer = await pending
+      assert.equal(answer.statusCode, status, what)
+      const body = answer.json() as ApiError
+      assert.equal(body.error.code, code, what)
+      assert.ok(body.error.message.length > 5, what)
+      assert.match(String(answer.headers['content-security-policy']), /default-src 'self'/, what)
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff', what)
+    }
+    assert.deepEqual(node.measured, [])
+  })
+})
+
+describe('OpenAPI', () => {
+  let node: ScriptedNode
+  let app: FastifyInstance
+
+  before(async () => {
+    node = scriptedNode()
+    app = await node.server()
+  })
+  after(async () => node?.close())
+
+  it('documents every route, RegionResult and every error code at /api/openapi.json', async () => {
+    const answer = await app.inject({ method: 'GET', url: '/api/openapi.json' })
+    assert.equal(answer.statusCode, 200)
+    const doc = answer.json() as {
+      openapi: string
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
+    }
+    assert.match(doc.openapi, /^3\./)
+    for (const path of [
+      '/api/tests',
+      '/api/tests/{id}',
+      '/api/tests/{id}/events',
+      '/api/regions',
+      '/api/pools',
+      '/healthz',
+    ]) {
+      assert.ok(doc.paths[path], `${path} is documented`)
+    }
+    assert.ok(doc.paths['/api/tests']?.post?.requestBody, 'POST /api/tests has its body')
+    assert.deepEqual(Object.keys(doc.paths['/api/tests']?.post?.responses ?? {}).sort(), [
+      '201',
+      '400',
+      '413',
+      '415',
+      '429',
+    ])
+    const result = doc.components.schemas.RegionResult
+    assert.ok(result?.properties, 'RegionResult is a component')
+    for (const field of [
+      'region',
+      'node',
+      'status',
+      'metrics',
+      'requests',
+      'transferBytes',
+      'cold',
+      'bootMs',
+      'error',
+    ]) {
+      assert.ok(field in (result.properties ?? {}), `RegionResult.${field}`)
+    }
+    const error = doc.components.schemas.Error as {
+      properties: { error: { properties: { code: { enum: string[] } } } }
+    }
+    assert.deepEqual(error.properties.error.properties.code.enum, [...API_ERROR_CODES])
+    assert.ok(!('/tests/{id}' in doc.paths) && !('/' in doc.paths), 'the web page routes are not API')
+  })
+
+  it('serves browsable docs at /api/docs', async () => {
+    const page = await app.inject({ method: 'GET', url: '/api/docs' })
+    const html =
+      page.statusCode === 302 ? await app.inject({ method: 'GET', url: String(page.headers.location) }) : page
+    assert.equal(html.statusCode, 200)
+    assert.match(html.body, /swagger-ui/i)
+    const spec = await app.inject({ method: 'GET', url: '/api/docs/json' })
+    assert.equal(spec.statusCode, 200)
+    assert.deepEqual(spec.json(), (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json())
+  })
+})
+
+describe('requests refused by the HTTP parser', () => {
+  let node: ScriptedNode
+  let app: FastifyInstance
+
+  before(async () => {
+    node = scriptedNode()
+    app = await node.server()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+  })
+  after(async () => node?.close())
+
+  /** Sends raw bytes and returns everything the server answers before it closes. */
+  async function raw(request: string): Promise<string> {
+    const address = app.server.address()
+    if (typeof address !== 'object' || !address) throw new Error('not listening')
+    const socket = connect(address.port, '127.0.0.1')
+    socket.end(request)
+    let answer = ''
+    for await (const chunk of socket) answer += String(chunk)
+    return answer
+  }
+
+  it('answers headers that are too large, and garbage, in our shape', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, /^HTTP\/1\.1 431 /],
+      ['NOT HTTP AT ALL\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ]
+    for (const [request, statusLine] of cases) {
+      const answer = await raw(request)
+      assert.match(answer, statusLine)
+      assert.match(answer, /\r\nx-content-type-options: nosniff\r\n/)
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as ApiError
+      assert.equal(body.error.code, 'bad_request')
+    }
   })
 })
