@@ -307,3 +307,56 @@ describe('requests refused by the HTTP parser', () => {
     }
   })
 })
+
+describe('deploy: CSP and client addresses', () => {
+  const nodes: ScriptedNode[] = []
+  after(async () => {
+    for (const node of nodes) await node.close()
+  })
+  async function server(options: Parameters<ScriptedNode['server']>[0] = {}): Promise<FastifyInstance> {
+    const node = scriptedNode()
+    nodes.push(node)
+    return node.server(options)
+  }
+  const csp = async (app: FastifyInstance, headers: Record<string, string> = {}) =>
+    String((await app.inject({ method: 'GET', url: '/healthz', headers })).headers['content-security-policy'])
+
+  it('upgrades insecure requests only over HTTPS or when the public URL is https', async () => {
+    const plain = await server()
+    assert.doesNotMatch(await csp(plain), /upgrade-insecure-requests/)
+    // Not behind a trusted proxy, a client's X-Forwarded-Proto means nothing.
+    assert.doesNotMatch(await csp(plain, { 'x-forwarded-proto': 'https' }), /upgrade-insecure-requests/)
+    const proxied = await server({ trustProxy: true })
+    assert.match(await csp(proxied, { 'x-forwarded-proto': 'https' }), /upgrade-insecure-requests/)
+    assert.doesNotMatch(await csp(proxied), /upgrade-insecure-requests/)
+    const published = await server({ publicUrl: 'https://speed.example.com/' })
+    assert.match(await csp(published), /upgrade-insecure-requests/)
+    const publishedPlain = await server({ publicUrl: 'http://wps.lan:4000/' })
+    assert.doesNotMatch(await csp(publishedPlain), /upgrade-insecure-requests/)
+  })
+
+  it('rate-limits by the socket address: a rotating X-Forwarded-For does not dodge it', async () => {
+    const start = (app: FastifyInstance, forwardedFor: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/tests',
+        headers: { 'x-forwarded-for': forwardedFor },
+        payload: { url: 'http://127.0.0.1:1/' },
+      })
+    const app = await server({ startsPerMinute: 2 })
+    const statuses = [] as number[]
+    for (let i = 1; i <= 4; i++) statuses.push((await start(app, `203.0.113.${i}`)).statusCode)
+    assert.deepEqual(statuses, [201, 201, 429, 429])
+    const limited = await start(app, '203.0.113.99')
+    assert.equal((limited.json() as ApiError).error.code, 'rate_limited')
+    assert.ok(Number(limited.headers['retry-after']) > 0)
+
+    // Behind a proxy the operator trusts, the forwarded address is the client.
+    const trusting = await server({ startsPerMinute: 2, trustProxy: '127.0.0.1' })
+    const trusted = [] as number[]
+    for (let i = 1; i <= 3; i++) trusted.push((await start(trusting, `203.0.113.${i}`)).statusCode)
+    assert.deepEqual(trusted, [201, 201, 201])
+    assert.equal((await start(trusting, '203.0.113.1')).statusCode, 201)
+    assert.equal((await start(trusting, '203.0.113.1')).statusCode, 429)
+  })
+})
