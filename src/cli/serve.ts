@@ -22,6 +22,7 @@ export function createNodeServer(node: Node): Promise<FastifyInstance> {
       cluster: node.cluster,
       pools: () => [node.pool.stats()],
     }),
+    metrics: node.metrics,
     webRoot: WEB_ROOT,
     startsPerMinute: node.config.startsPerMinute,
     trustProxy: node.config.trustProxy,

@@ -19,6 +19,7 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handling.ts'
 import { ApiError } from './errors.ts'
+import { NodeMetrics } from './metrics.ts'
 import { registerOpenApi } from './openapi.ts'
 import { errorResponses, poolSchema, ref, regionEntrySchema, SHARED_SCHEMAS } from './schemas.ts'
 import { securityHeaders } from './security-headers.ts'
@@ -27,6 +28,8 @@ import { testsRoutes } from './tests-routes.ts'
 
 export interface ServerOptions {
   service: TestService
+  /** This node's metrics (fed by its region service); a server of its own gets fresh ones. */
+  metrics?: NodeMetrics
   /** The built front end (web/dist); when missing, the API still works and `/` explains how to build it. */
   webRoot: string
   startsPerMinute?: number
@@ -68,10 +71,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   })
   await registerOpenApi(app)
 
+  const metrics = options.metrics ?? new NodeMetrics()
+  metrics.watchPools(() => options.service.pools())
   await app.register(testsRoutes, {
     service: options.service,
     startsPerMinute: options.startsPerMinute ?? 60,
+    onStarted: () => metrics.testStarted(),
   })
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['nodes'],
+        summary: 'Prometheus metrics of this node',
+        response: {
+          200: {
+            description: 'Prometheus text format: wps_* metrics and Node process metrics',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()),
+  )
 
   app.get(
     '/api/regions',

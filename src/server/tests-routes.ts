@@ -21,6 +21,8 @@ export interface TestsRoutesOptions {
   service: TestService
   /** Per client IP per minute for POST /api/tests. */
   startsPerMinute: number
+  /** Called for each test this route started (the tests-started metric). */
+  onStarted?: () => void
 }
 
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
@@ -47,6 +49,7 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
           .code(statusFor(started.error.code))
           .send(errorBody(started.error.code, started.error.message))
       const { test } = started
+      options.onStarted?.()
       const self = `/api/tests/${test.id}`
       return reply
         .code(201)

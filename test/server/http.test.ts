@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { API_ERROR_CODES } from '../../src/server/errors.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
+import { parsePrometheus } from '../support/prometheus.ts'
 import { completeRow, type ScriptedNode, scriptedNode } from '../support/scripted-node.ts'
 
 interface ApiError {
@@ -358,5 +359,51 @@ describe('deploy: CSP and client addresses', () => {
     assert.deepEqual(trusted, [201, 201, 201])
     assert.equal((await start(trusting, '203.0.113.1')).statusCode, 201)
     assert.equal((await start(trusting, '203.0.113.1')).statusCode, 429)
+  })
+})
+
+describe('GET /metrics in-process', () => {
+  let node: ScriptedNode
+  let app: FastifyInstance
+  before(async () => {
+    node = scriptedNode({
+      pools: () => [
+        { name: 'browser', runners: 3, ready: 2, draining: 1, booting: 1, busySlots: 2, waiting: 3 },
+        { name: 'other', runners: 1, ready: 1, draining: 0, booting: 0, busySlots: 0, waiting: 1 },
+      ],
+    })
+    app = await node.server()
+  })
+  after(async () => node?.close())
+
+  it('counts started tests and reads the pool gauges at scrape time', async () => {
+    const scrape = async () => {
+      const answer = await app.inject({ method: 'GET', url: '/metrics' })
+      assert.equal(answer.statusCode, 200)
+      assert.match(String(answer.headers['content-type']), /^text\/plain/)
+      return parsePrometheus(answer.body)
+    }
+    assert.equal((await scrape()).value('wps_tests_started_total'), 0)
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      payload: { url: 'http://127.0.0.1:1/' },
+    })
+    assert.equal(started.statusCode, 201)
+    await app.inject({ method: 'POST', url: '/api/tests', payload: { url: 42 } })
+    const metrics = await scrape()
+    assert.equal(metrics.value('wps_tests_started_total'), 1, 'a refused test is not counted')
+    assert.equal(metrics.value('wps_pool_runners', { state: 'ready' }), 3)
+    assert.equal(metrics.value('wps_pool_runners', { state: 'draining' }), 1)
+    assert.equal(metrics.value('wps_pool_runners', { state: 'booting' }), 1)
+    assert.equal(metrics.value('wps_pool_waiting'), 4)
+    for (const name of [
+      'wps_measurement_seconds_count',
+      'wps_queue_wait_seconds_count',
+      'wps_runner_boot_seconds_count',
+    ]) {
+      assert.equal(metrics.value(name), 0, name)
+    }
+    assert.ok(metrics.samples.some((sample) => sample.name === 'nodejs_heap_size_used_bytes'))
   })
 })
