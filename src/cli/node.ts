@@ -14,6 +14,7 @@ import type { Cluster } from '../cluster/types.ts'
 import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
 import { startLatencyProxy } from '../latency/proxy.ts'
 import { publicAddressesOnly } from '../net/egress-guard.ts'
+import { NodeMetrics } from '../server/metrics.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
@@ -25,6 +26,8 @@ export interface Node {
   pool: Pool
   speedTests: SpeedTests
   store: TestStore
+  /** Fed by this node's measurements; GET /metrics shows them. */
+  metrics: NodeMetrics
   stop(): Promise<void>
 }
 
@@ -59,8 +62,10 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     ? await connectNatsCluster({ servers: config.natsUrl, member })
     : createMemoryCluster(new MemoryHub(), member)
   const proxy = await startEgressProxy(config)
+  const metrics = new NodeMetrics()
   serveMeasurements(cluster, {
     pool,
+    observer: metrics,
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
@@ -81,6 +86,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     pool,
     speedTests,
     store,
+    metrics,
     stop: () => {
       stopping ??= (async () => {
         await speedTests.close()

@@ -12,20 +12,14 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { COMPARED } from '../speedtest/compare.ts'
-import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { HISTORY_MAX_LIMIT } from '../speedtest/speed-tests.ts'
 import { errorBody, statusFor } from './errors.ts'
+import { errorResponses, ref } from './schemas.ts'
+import type { TestService } from './test-service.ts'
 
-export type HistoryService = Pick<SpeedTests, 'history' | 'compare'>
+export type HistoryService = Pick<TestService, 'history' | 'compare'>
 
 const nullableNumber = { type: ['number', 'null'] } as const
-
-const metricsSchema = {
-  type: 'object',
-  properties: Object.fromEntries(
-    ['ttfb', 'fcp', 'lcp', 'cls', 'tbt', 'domContentLoaded', 'load'].map((name) => [name, nullableNumber]),
-  ),
-} as const
 
 const errorSchema = {
   type: ['object', 'null'],
@@ -40,7 +34,7 @@ export const regionSummarySchema = {
     node: { type: 'string' },
     status: { type: 'string', enum: ['starting', 'loading', 'complete', 'error'] },
     httpStatus: { type: ['integer', 'null'] },
-    metrics: metricsSchema,
+    metrics: ref('Metrics'),
     requests: { type: ['integer', 'null'] },
     transferBytes: { type: ['integer', 'null'] },
     error: errorSchema,
@@ -64,13 +58,6 @@ const diffSchema = {
   properties: { a: nullableNumber, b: nullableNumber, absolute: nullableNumber, relative: nullableNumber },
 } as const
 
-const apiErrorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const
-
 const historySchema = {
   summary: 'Tests of a URL (or every URL), newest first',
   tags: ['tests'],
@@ -92,7 +79,7 @@ const historySchema = {
       type: 'object',
       properties: { tests: { type: 'array', items: testSummarySchema }, next: { type: ['string', 'null'] } },
     },
-    400: apiErrorSchema,
+    ...errorResponses(400),
   },
 } as const
 
@@ -128,16 +115,19 @@ const compareSchema = {
         },
       },
     },
-    404: apiErrorSchema,
+    ...errorResponses(400, 404),
   },
 } as const
 
-export async function historyRoutes(app: FastifyInstance, options: { tests: HistoryService }): Promise<void> {
+export async function historyRoutes(
+  app: FastifyInstance,
+  options: { service: HistoryService },
+): Promise<void> {
   app.get<{ Querystring: { url?: string; limit?: string; before?: string } }>(
     '/api/tests',
     { schema: historySchema },
     async (request, reply) => {
-      const listed = await options.tests.history(request.query)
+      const listed = await options.service.history(request.query)
       if (!listed.ok) {
         return reply
           .code(statusFor(listed.error.code))
@@ -151,7 +141,7 @@ export async function historyRoutes(app: FastifyInstance, options: { tests: Hist
     '/api/compare',
     { schema: compareSchema },
     async (request, reply) => {
-      const compared = await options.tests.compare(request.query.a, request.query.b)
+      const compared = await options.service.compare(request.query.a, request.query.b)
       if (!compared.ok) {
         return reply.code(statusFor('not_found')).send(errorBody('not_found', compared.error.message))
       }

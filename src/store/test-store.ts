@@ -275,7 +275,10 @@ export class TestStore {
 
 function isBusy(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/.test(e.message)) {
+    if (
+      (e as { code?: unknown }).code === 'SQLITE_BUSY' ||
+      /SQLITE_BUSY|database is locked/.test(e.message)
+    ) {
       return true
     }
   }
