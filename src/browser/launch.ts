@@ -39,7 +39,7 @@ const GRACEFUL_CLOSE_MS = 3000
 /** Desktop-sized window, as Lighthouse's desktop preset; set by flag so pages skip emulation. */
 const WINDOW = '1350,940'
 
-/** The flags this machine needs (DESIGN.md), plus the proxy when one is given. */
+/** The flags headless Chromium needs here (docs/architecture.md says why), plus the proxy when one is given. */
 export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer'> = {}): string[] {
   const args = [
     '--no-sandbox',
