@@ -62,3 +62,16 @@ test('over plain HTTP under a LAN host name, the page loads and runs a test', as
   // Every request of the page itself went to the name it was opened under, over http.
   assert.deepEqual(failed, [])
 })
+
+test('the API docs render there too', async () => {
+  const base = server.url.replace('127.0.0.1', HOST)
+  const failed: string[] = []
+  page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText}`))
+  await page.goto(`${base}/api/docs`)
+  // Swagger UI builds the page from /api/docs/json in the browser: an operation shows only if it ran.
+  await page
+    .locator('.opblock-summary-path', { hasText: '/api/tests/{id}/events' })
+    .waitFor({ timeout: 15_000 })
+  await page.getByText('RegionResult').first().waitFor()
+  assert.deepEqual(failed, [])
+})
