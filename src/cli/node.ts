@@ -69,7 +69,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
-    ...(proxy ? { proxyServer: proxy.url } : {}),
+    proxyServer: proxy.url,
   })
   const speedTests = new SpeedTests({
     cluster,
@@ -92,7 +92,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
         await speedTests.close()
         await pool.shutdown()
         await cluster.close()
-        await proxy?.close()
+        await proxy.close()
         await retention?.stop()
         await store.close()
       })()
@@ -106,12 +106,12 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
  * crosses. Unless private targets are allowed it refuses any upstream whose resolved
  * address is not public — redirects and subresources included, which the URL policy
  * (the typed URL only) cannot see. It also emulates `WPS_LATENCY_MS` (0: no delay).
- * With private targets allowed and no latency to emulate, browsers connect directly.
+ * There is always one, also with private targets allowed: the proxy does the DNS
+ * lookups of the page's names, so its browsers never resolve anything themselves.
  */
 export async function startEgressProxy(
   config: Pick<NodeConfig, 'allowPrivate' | 'latencyMs'>,
-): Promise<Awaited<ReturnType<typeof startLatencyProxy>> | null> {
-  if (config.allowPrivate && config.latencyMs <= 0) return null
+): Promise<Awaited<ReturnType<typeof startLatencyProxy>>> {
   return startLatencyProxy({
     rttMs: Math.max(0, config.latencyMs),
     ...(config.allowPrivate ? {} : { guard: publicAddressesOnly }),

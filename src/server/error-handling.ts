@@ -10,7 +10,8 @@
  *   installErrorHandling(app, headers)
  *
  * Schema errors on `url` are `invalid_url`: to the user a number, an array or a missing
- * field is a bad URL whatever the schema says; every other one is `bad_request`.
+ * field is a bad URL whatever the schema says. A malformed `regions` list is
+ * `unknown_region`, as the test service itself says; every other one is `bad_request`.
  */
 import type { Socket } from 'node:net'
 import type {
@@ -49,7 +50,12 @@ export function describeValidation(
     }
   }
   const field = fields.find((name) => FIELD_HINTS[name])
-  if (field) return { code: 'bad_request', message: FIELD_HINTS[field] as string }
+  // The same answer the test service gives `wps run` for a malformed list of regions.
+  if (field)
+    return {
+      code: field === 'regions' ? 'unknown_region' : 'bad_request',
+      message: FIELD_HINTS[field] as string,
+    }
   const first = issues[0]
   const where = first?.instancePath
     ? `"${first.instancePath.slice(1).replaceAll('/', '.')}"`

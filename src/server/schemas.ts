@@ -38,9 +38,9 @@ export const errorSchema = {
           enum: [...API_ERROR_CODES],
           description:
             'invalid_url (400): the url is missing, not a string, or not an http(s) URL. ' +
-            'bad_request (400; 413 body too large, 414 parameter too long, 415 unsupported content type): any other malformed request. ' +
+            'bad_request (400; 413 body too large, 414 parameter too long, 415 unsupported content type, 431 headers too large): any other malformed request. ' +
             'blocked_address (400): the target resolves to a loopback, private, link-local or metadata address. ' +
-            'unknown_region (400): no node runs in a requested region. ' +
+            'unknown_region (400): no node runs in a requested region, or regions is not a list of codes. ' +
             'not_found (404): no such test or route. ' +
             'rate_limited (429, with Retry-After): too many tests started by this client. ' +
             'internal (500): a fault of the server.',
@@ -79,7 +79,8 @@ export const measureErrorSchema = {
       type: 'string',
       description:
         'dns_failure, connection_refused, connection_reset, tls_error, timeout, http_error, blocked_address, ' +
-        'navigation_failed, browser_crashed, runner_lost, node_lost, node_shutdown, internal, … (open list)',
+        'invalid_url, navigation_failed, network_unavailable, browser_crashed, runner_lost, node_lost, ' +
+        'node_shutdown, internal, … (an open list: new failure kinds get codes of their own)',
     },
     message: { type: 'string' },
   },

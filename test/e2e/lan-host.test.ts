@@ -28,6 +28,14 @@ let server: WpsServer
 let browser: Browser
 let page: Page
 
+/** Requests of the page that failed, but not ones the page itself cancelled (an EventSource it closed). */
+function recordFailures(into: string[]): void {
+  page.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? ''
+    if (why !== 'net::ERR_ABORTED') into.push(`${request.url()} ${why}`)
+  })
+}
+
 before(async () => {
   await ensureWebBuilt()
   site = await startFixtureSite()
@@ -45,7 +53,7 @@ after(async () => {
 test('over plain HTTP under a LAN host name, the page loads and runs a test', async () => {
   const base = server.url.replace('127.0.0.1', HOST)
   const failed: string[] = []
-  page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText}`))
+  recordFailures(failed)
   const answer = await page.goto(base)
   assert.equal(answer?.status(), 200)
   assert.doesNotMatch(answer?.headers()['content-security-policy'] ?? '', /upgrade-insecure-requests/)
@@ -60,5 +68,18 @@ test('over plain HTTP under a LAN host name, the page loads and runs a test', as
   const requests = await row.locator('[data-metric="requests"] dd').textContent()
   assert.equal(requests, String(FACTS.rich.requests))
   // Every request of the page itself went to the name it was opened under, over http.
+  assert.deepEqual(failed, [])
+})
+
+test('the API docs render there too', async () => {
+  const base = server.url.replace('127.0.0.1', HOST)
+  const failed: string[] = []
+  recordFailures(failed)
+  await page.goto(`${base}/api/docs`)
+  // Swagger UI builds the page from /api/docs/json in the browser: an operation shows only if it ran.
+  await page
+    .locator('.opblock-summary-path', { hasText: '/api/tests/{id}/events' })
+    .waitFor({ timeout: 15_000 })
+  await page.getByText('RegionResult').first().waitFor()
   assert.deepEqual(failed, [])
 })

@@ -145,17 +145,21 @@ describe('HTTP API input and errors', () => {
     assert.deepEqual(node.measured, [], 'no region was asked to measure')
   })
 
-  it('refuses runs given as a string or a boolean, and other fields of the wrong type', async () => {
+  it('refuses runs given as a string or a boolean, and regions that are not a list of codes', async () => {
     const cases: unknown[] = [
       { url: 'http://127.0.0.1:1/', runs: '3' },
       { url: 'http://127.0.0.1:1/', runs: true },
       { url: 'http://127.0.0.1:1/', runs: 2.5 },
-      { url: 'http://127.0.0.1:1/', regions: 'local' },
     ]
     for (const body of cases) {
       const answer = await post(body)
       assert.equal(answer.statusCode, 400, JSON.stringify(body))
       assert.equal((answer.json() as ApiError).error.code, 'bad_request', JSON.stringify(body))
+    }
+    for (const regions of ['local', [], [7]]) {
+      const answer = await post({ url: 'http://127.0.0.1:1/', regions })
+      assert.equal(answer.statusCode, 400, JSON.stringify(regions))
+      assert.equal((answer.json() as ApiError).error.code, 'unknown_region', JSON.stringify(regions))
     }
     const worded = (await post({ url: 'http://127.0.0.1:1/', runs: '3' })).json() as ApiError
     assert.equal(worded.error.message, '"runs" must be a whole number from 1 to 5.')
