@@ -61,6 +61,11 @@ fi
 # tests start their own server from there on a temporary folder and port.
 has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
 if [ "$with_postgres" = 1 ] && ! has_postgres; then
+  # Only the binaries are wanted: no "main" cluster created and started as a service.
+  if [ "$(id -u)" = "0" ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/wps-no-main-cluster.conf
+  fi
   apt_install postgresql || true
   has_postgres || [ -n "${PG_BIN:-}" ] || { say "PostgreSQL is missing: install it (apt-get install postgresql) or set PG_BIN."; exit 1; }
 fi

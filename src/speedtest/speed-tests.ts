@@ -88,10 +88,7 @@ export class SpeedTests {
 
   constructor(options: SpeedTestsOptions) {
     this.#options = options
-    serveFollow(options.cluster, {
-      live: (id) => this.#live.get(id),
-      flushed: (id) => this.#writes.get(id) ?? Promise.resolve(),
-    })
+    serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
   }
 
   async start(request: StartRequest): Promise<StartResult> {
@@ -144,10 +141,26 @@ export class SpeedTests {
     return test
   }
 
-  /** Streams a test's events, current state first. Resolves to null when the test is unknown. */
+  /**
+   * Streams a test's events, current state first. Resolves to null when the test is unknown.
+   * `done` comes once the test's last row is in the store, so whoever hears it can read the
+   * finished test from any node.
+   */
   async subscribe(id: string, listener: TestListener): Promise<(() => void) | null> {
     const live = this.#live.get(id)
-    if (live) return live.subscribe(listener)
+    if (live) {
+      let active = true
+      const stop = live.subscribe((event) => {
+        if (event.type !== 'done') return listener(event)
+        void this.#flushed(id).then(() => {
+          if (active) listener(event)
+        })
+      })
+      return () => {
+        active = false
+        stop()
+      }
+    }
     const stored = await this.#options.store.getTest(id)
     if (!stored) return null
     const test = toSpeedTest(stored)
@@ -259,6 +272,11 @@ export class SpeedTests {
     const previous = this.#writes.get(testId) ?? Promise.resolve()
     const next = previous.then(() => work(this.#options.store)).catch((error: unknown) => this.#report(error))
     this.#writes.set(testId, next)
+  }
+
+  /** Resolves once every write of this test queued so far is in the store (never rejects). */
+  #flushed(testId: string): Promise<void> {
+    return this.#writes.get(testId) ?? Promise.resolve()
   }
 
   #finish(run: TestRun): void {

@@ -55,3 +55,19 @@ export function connect(location: StoreLocation): Kysely<Schema> {
   database.pragma('foreign_keys = ON')
   return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) })
 }
+
+/**
+ * Whether an error is another process holding SQLite's write lock (several `wps dev`
+ * nodes share one file), which is worth a retry rather than a failure.
+ */
+export function isLockContention(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (
+      (e as { code?: unknown }).code === 'SQLITE_BUSY' ||
+      /SQLITE_BUSY|database is locked/.test(e.message)
+    ) {
+      return true
+    }
+  }
+  return false
+}

@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely, Transaction } from 'kysely'
 import { type ArtifactPlace, DatabaseArtifacts, FileArtifacts } from './artifacts.ts'
-import { connect, type StoreLocation } from './connect.ts'
+import { connect, isLockContention, type StoreLocation } from './connect.ts'
 import { type Cursor, encodeCursor } from './cursor.ts'
 import { migrateToLatest } from './migrations.ts'
 import type { Schema } from './schema.ts'
@@ -93,7 +93,7 @@ export class TestStore {
           await migrateToLatest(db)
           break
         } catch (error) {
-          if (attempt >= 50 || !isBusy(error)) throw error
+          if (attempt >= 50 || !isLockContention(error)) throw error
           await sleep(100)
         }
       }
@@ -271,18 +271,6 @@ export class TestStore {
       )
       .execute()
   }
-}
-
-function isBusy(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (
-      (e as { code?: unknown }).code === 'SQLITE_BUSY' ||
-      /SQLITE_BUSY|database is locked/.test(e.message)
-    ) {
-      return true
-    }
-  }
-  return false
 }
 
 function toHeader(row: Schema['tests']): TestHeader {

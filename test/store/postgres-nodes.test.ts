@@ -20,7 +20,10 @@ let nats: Awaited<ReturnType<typeof startNatsServer>>
 const nodes: WpsServer[] = []
 
 before(async () => {
-  ;[site, postgres, nats] = await Promise.all([startFixtureSite(), startPostgres(), startNatsServer()])
+  // One after another, so whatever started is assigned and `after` can stop it.
+  site = await startFixtureSite()
+  postgres = await startPostgres()
+  nats = await startNatsServer()
   const env = (region: string) => ({
     WPS_REGION: region,
     DATABASE_URL: postgres.url,

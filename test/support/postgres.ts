@@ -109,7 +109,16 @@ export async function startPostgres(): Promise<Postgres> {
     })
   })
   exited.catch(() => {})
-  await Promise.race([waitForPort(port, 20_000, 'postgres'), exited])
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.kill('SIGINT') // fast shutdown: ends the server's own processes too
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await gone
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
   const url = (name: string) => `postgres://wps@127.0.0.1:${port}/${name}`
   const createDatabase = async (name: string): Promise<string> => {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`)
@@ -123,21 +132,38 @@ export async function startPostgres(): Promise<Postgres> {
     if (made.status !== 0) throw new Error(`createdb ${name} failed:\n${made.stderr}`)
     return url(name)
   }
-  await createDatabase('wps')
+  try {
+    await Promise.race([waitForPort(port, 20_000, 'postgres'), exited])
+    // Listening is not ready: the server refuses connections while it is still starting up.
+    await Promise.race([waitUntilReady(bin, port), exited])
+    await createDatabase('wps')
+  } catch (error) {
+    await stop()
+    throw error
+  }
   return {
     url: url('wps'),
     port,
     createDatabase,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-        child.kill('SIGINT') // fast shutdown: ends the server's own processes too
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-        await gone
-        clearTimeout(timer)
-      }
-      rmSync(dir, { recursive: true, force: true })
-    },
+    stop,
+  }
+}
+
+async function waitUntilReady(bin: string, port: number): Promise<void> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const ready = spawnSync(join(bin, 'pg_isready'), [
+      '-q',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'wps',
+    ])
+    if (ready.status === 0) return
+    if (Date.now() > deadline) throw new Error(`postgres on port ${port} was not ready within 20 s`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
