@@ -14,7 +14,15 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import {
+  type DialectAdapter,
+  Kysely,
+  type MigrationLockOptions,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { Schema } from './schema.ts'
 
@@ -53,7 +61,36 @@ export function connect(location: StoreLocation): Kysely<Schema> {
   database.pragma('synchronous = FULL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) })
+  return new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) })
+}
+
+/**
+ * Kysely's SQLite adapter takes no migration lock (it assumes one process). Nodes of
+ * `wps dev` share one file and start together, so the migrations run inside one
+ * `BEGIN IMMEDIATE` transaction: the first process to get SQLite's write lock migrates,
+ * the others wait for it and then find nothing left to do. PostgreSQL's adapter locks
+ * a row of its own already.
+ */
+class MigrationLockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    await sql`begin immediate`.execute(db)
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    try {
+      await sql`commit`.execute(db)
+    } catch (error) {
+      // The lock was never taken (the other process held it too long): nothing to commit,
+      // and the caller should see why the lock failed, not this.
+      if (!/no transaction is active/.test(String(error))) throw error
+    }
+  }
+}
+
+class SharedFileSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigrationLockingSqliteAdapter()
+  }
 }
 
 /**

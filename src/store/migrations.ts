@@ -7,6 +7,9 @@
  *   await migrateToLatest(db)             // at start
  *   await migrateTo(db, '001_tests')      // tests: build a database as an older version left it
  *
+ * Each step also tolerates finding its own work done (`ifNotExists`), so a migration cut
+ * short by a crash is finished by the next start rather than blocking it.
+ *
  * History: 001 kept each row whole, network log included, in `test_rows.body`; 002 adds
  * the artifact table (large data out of the rows, so results stay small to list) and the
  * indexes the history needs. Rows written by 001 are still read as they are.
@@ -18,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db) {
       await db.schema
         .createTable('tests')
+        .ifNotExists()
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('url', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -26,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute()
       await db.schema
         .createTable('test_rows')
+        .ifNotExists()
         .addColumn('test_id', 'text', (c) => c.notNull().references('tests.id').onDelete('cascade'))
         .addColumn('node', 'text', (c) => c.notNull())
         .addColumn('position', 'integer', (c) => c.notNull())
@@ -40,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db) {
       await db.schema
         .createTable('artifacts')
+        .ifNotExists()
         .addColumn('test_id', 'text', (c) => c.notNull().references('tests.id').onDelete('cascade'))
         .addColumn('node', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
@@ -49,8 +55,18 @@ const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('artifacts_pk', ['test_id', 'node', 'name'])
         .execute()
       // History by URL and recent tests, newest first, with the id as tie-breaker (the cursor).
-      await db.schema.createIndex('tests_by_url').on('tests').columns(['url', 'created_at', 'id']).execute()
-      await db.schema.createIndex('tests_by_time').on('tests').columns(['created_at', 'id']).execute()
+      await db.schema
+        .createIndex('tests_by_url')
+        .ifNotExists()
+        .on('tests')
+        .columns(['url', 'created_at', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('tests_by_time')
+        .ifNotExists()
+        .on('tests')
+        .columns(['created_at', 'id'])
+        .execute()
     },
   },
 }
