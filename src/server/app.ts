@@ -9,8 +9,8 @@
  *   const app = await buildServer({ service: nodeTestService(node), webRoot: 'web/dist' })
  *   await app.listen({ port: 4000, host: '0.0.0.0' })
  *
- * Requests are validated against the schemas (schemas.ts) without type coercion: a
- * number is not a URL, "3" is not a number of runs. Errors, Fastify's own included, are
+ * Requests are validated against the schemas (schemas.ts); a JSON body without type
+ * coercion (validation.ts): a number is not a URL, "3" is not a number of runs. Errors, Fastify's own included, are
  * `{"error": {"code", "message"}}` (error-handling.ts) with the security headers.
  */
 import { existsSync } from 'node:fs'
@@ -26,6 +26,7 @@ import { errorResponses, poolSchema, ref, regionEntrySchema, SHARED_SCHEMAS } fr
 import { securityHeaders } from './security-headers.ts'
 import type { TestService } from './test-service.ts'
 import { testsRoutes } from './tests-routes.ts'
+import { buildValidator } from './validation.ts'
 
 export interface ServerOptions {
   service: TestService
@@ -54,8 +55,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger ?? false,
     trustProxy: trustProxyOption(options.trustProxy ?? false),
     bodyLimit: BODY_LIMIT,
-    // A number is not a string and "3" is not an integer: no coercion, ever.
-    ajv: { customOptions: { coerceTypes: false } },
+    // A JSON body is taken as sent (a number is not a URL); only text from the URL is read as its schema's type.
+    schemaController: { compilersFactory: { buildValidator } },
     frameworkErrors: frameworkErrors(headers),
     clientErrorHandler,
   })

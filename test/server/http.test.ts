@@ -166,6 +166,30 @@ describe('HTTP API input and errors', () => {
     assert.deepEqual(node.measured, [])
   })
 
+  it('reads the query string and path as the types their schemas name', async () => {
+    // The URL is text: there, "20" is the integer 20 (a route of the node's with a typed query).
+    const probe = await node.server()
+    probe.get(
+      '/probe/:n',
+      {
+        schema: {
+          params: { type: 'object', properties: { n: { type: 'integer' } } },
+          querystring: {
+            type: 'object',
+            properties: { limit: { type: 'integer' }, url: { type: 'string' } },
+          },
+        },
+      },
+      async (request) => request.query,
+    )
+    const answer = await probe.inject({ method: 'GET', url: '/probe/3?limit=20&url=123' })
+    assert.equal(answer.statusCode, 200, answer.body)
+    assert.deepEqual(answer.json(), { limit: 20, url: '123' })
+    const bad = await probe.inject({ method: 'GET', url: '/probe/3?limit=many' })
+    assert.equal(bad.statusCode, 400)
+    assert.equal((bad.json() as ApiError).error.code, 'bad_request')
+  })
+
   it("answers Fastify's own errors in our shape, with the security headers", async () => {
     const cases: Array<
       [

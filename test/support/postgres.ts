@@ -14,9 +14,11 @@
  * (`bash scripts/setup.sh --with-postgres` installs them).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { freePort, waitForPort } from '../../src/cli/ports.ts'
 
 export interface Postgres {
@@ -27,6 +29,12 @@ export interface Postgres {
 }
 
 const running = new Set<ChildProcess>()
+
+/** This checkout's tag in the server's folder name, so the suite's orphan check can tell ours apart. */
+const CHECKOUT_TAG = createHash('sha1')
+  .update(realpathSync(fileURLToPath(new URL('../..', import.meta.url))).replace(/\/$/, ''))
+  .digest('hex')
+  .slice(0, 8)
 let exitHookInstalled = false
 
 export function postgresBinDir(): string {
@@ -59,7 +67,7 @@ function asServerUser(): { uid: number; gid: number } | null {
 export async function startPostgres(): Promise<Postgres> {
   const bin = postgresBinDir()
   const user = asServerUser()
-  const dir = mkdtempSync(join(tmpdir(), 'wps-pg-'))
+  const dir = mkdtempSync(join(tmpdir(), `wps-pg-${CHECKOUT_TAG}-`))
   const data = join(dir, 'data')
   if (user) chownSync(dir, user.uid, user.gid)
   const ids = user ? { uid: user.uid, gid: user.gid } : {}
