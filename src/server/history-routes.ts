@@ -67,8 +67,9 @@ const historySchema = {
     properties: {
       url: { type: 'string', maxLength: 2048, description: 'Normalised as POST /api/tests does.' },
       limit: {
-        type: 'string',
-        pattern: '^[0-9]{1,3}$',
+        type: 'integer',
+        minimum: 1,
+        maximum: HISTORY_MAX_LIMIT,
         description: `Tests per page, 1–${HISTORY_MAX_LIMIT} (default 20).`,
       },
       before: { type: 'string', maxLength: 400, description: 'The `next` cursor of the previous page.' },
@@ -123,7 +124,7 @@ export async function historyRoutes(
   app: FastifyInstance,
   options: { service: HistoryService },
 ): Promise<void> {
-  app.get<{ Querystring: { url?: string; limit?: string; before?: string } }>(
+  app.get<{ Querystring: { url?: string; limit?: number; before?: string } }>(
     '/api/tests',
     { schema: historySchema },
     async (request, reply) => {
