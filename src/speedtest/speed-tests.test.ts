@@ -192,6 +192,21 @@ describe('SpeedTests across nodes sharing a store', () => {
     const stored = await store.getTest('orphan')
     assert.equal(stored?.state, 'done')
     assert.equal(stored?.rows[0]?.status, 'error')
+    // Every row final but the state left running: read as done, and stored so.
+    await store.createTest(
+      {
+        id: 'settled',
+        url: 'http://127.0.0.1:1/',
+        createdAt: new Date().toISOString(),
+        state: 'running',
+        owner: 'gone-1',
+      },
+      [{ node: 'gone-1', region: 'ord', position: 0, status: 'complete', body: { metrics: { load: 5 } } }],
+    )
+    const settled = await b.tests.get('settled')
+    assert.equal(settled?.state, 'done')
+    assert.equal(settled?.results[0]?.status, 'complete')
+    assert.equal((await store.getTest('settled'))?.state, 'done')
     assert.equal(await b.tests.get('nothing'), null)
     assert.equal(await b.tests.subscribe('nothing', () => {}), null)
   })

@@ -302,10 +302,13 @@ export class SpeedTests {
         isFinal(row.status) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
     )
     const ended: SpeedTest = { ...test, state: 'done', results }
-    for (const [position, row] of results.entries()) {
-      if (!isFinal(test.results[position]?.status ?? 'error')) {
-        await this.#options.store.saveRow(test.id, toRowInput(row, position), 'done')
-      }
+    const unfinished = results.flatMap((_row, position) =>
+      isFinal(test.results[position]?.status ?? 'error') ? [] : [position],
+    )
+    // Every row already final (its last write made it, the state's did not): write the state anyway.
+    for (const position of unfinished.length > 0 ? unfinished : [0]) {
+      const row = results[position]
+      if (row) await this.#options.store.saveRow(test.id, toRowInput(row, position), 'done')
     }
     return ended
   }
