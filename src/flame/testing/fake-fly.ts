@@ -224,7 +224,8 @@ export async function startFakeFly(options: FakeFlyOptions): Promise<FakeFly> {
 
   const server = createServer((req, res) => {
     handle(req, res).then(
-      (status) => requests.push({ method: req.method ?? '?', path: req.url ?? '', status, at: performance.now() }),
+      (status) =>
+        requests.push({ method: req.method ?? '?', path: req.url ?? '', status, at: performance.now() }),
       (err: unknown) => {
         requests.push({ method: req.method ?? '?', path: req.url ?? '', status: 500, at: performance.now() })
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
