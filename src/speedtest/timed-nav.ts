@@ -17,13 +17,7 @@
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
 import { defineTask, type TaskContext } from '../flame/index.ts'
-import {
-  type EgressPolicy,
-  egressKey,
-  needsEgressProxy,
-  parseEgressPolicy,
-  startEgressProxy,
-} from './egress.ts'
+import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 
 export interface TimedNavInput {
@@ -51,11 +45,7 @@ function machineBudget(slots: number): MachineBudget {
 async function egressProxy(ctx: TaskContext, policy: EgressPolicy): Promise<string> {
   const proxy = await ctx.resource(
     egressKey(policy),
-    async () => {
-      const started = await startEgressProxy(policy)
-      if (!started) throw new Error('egress proxy not needed')
-      return started
-    },
+    () => startEgressProxy(policy),
     (p) => p.close(),
   )
   return proxy.value.url
@@ -71,10 +61,10 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
   const release = input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
   let host: BrowserHost | undefined
   try {
-    const proxyServer = needsEgressProxy(policy) ? await egressProxy(ctx, policy) : undefined
+    const proxyServer = await egressProxy(ctx, policy)
     const browser = await ctx.resource(
-      `browser:${proxyServer ?? 'direct'}`,
-      () => BrowserHost.launch(proxyServer ? { proxyServer } : {}),
+      `browser:${proxyServer}`,
+      () => BrowserHost.launch({ proxyServer }),
       (launched: BrowserHost) => launched.close(),
     )
     host = browser.value
