@@ -56,6 +56,7 @@ function flyBackend(overrides: Partial<ConstructorParameters<typeof FlyBackend>[
     guest: parseGuest('performance-2x'),
     env: { WPS_NAV_TIMEOUT_MS: '30000' },
     sweepEveryMs: 0,
+    confirmDeadAfterMs: 300,
     log: (line) => logs.push(line),
     ...overrides,
   })
@@ -160,11 +161,21 @@ describe('FlyBackend over the Machines API', () => {
     assert.equal(p.stats().bootFailures, 0)
   })
 
-  it('fails a create with the API message when Fly says no for good', async () => {
+  it('fails a boot with the API message when Fly says no for good; the pool’s retry rules apply', async () => {
     fly.failCreates(401, 1, 'token has expired')
-    const p = pool(flyBackend(), { bootTimeout: 5_000 })
-    const err = await rejectsWith(p.call(whoami, null, { timeout: 1_500 }), 'timeout')
-    assert.match(err.message, /failed with 401: token has expired/)
+    const before = fly.requests.length
+    const p = pool(flyBackend())
+    // the failed boot is retried by the pool (backoff), not by the API client
+    const who = await p.call(whoami, null)
+    assert.equal(typeof who.pid, 'number')
+    assert.equal(p.stats().bootFailures, 1)
+    const refused = fly.requests.slice(before).filter((r) => r.method === 'POST' && r.status === 401)
+    assert.equal(refused.length, 1, 'a 401 is not retried by the client')
+    assert.ok(
+      logs.some(
+        (l) => l.includes(`boot of ${p.name}-1 failed`) && l.includes('failed with 401: token has expired'),
+      ),
+    )
   })
 
   it('destroys a machine whose runner never connects within the boot timeout; the boot counts as failed', async () => {
