@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { after, afterEach, before, describe, it } from 'node:test'
+import { after, afterEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { FlyBackend, PARENT_META, POOL_META } from './backends/fly.ts'
 import { FlyMachinesApi, parseGuest } from './backends/fly-api.ts'
@@ -13,6 +13,7 @@ import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent } from './parent.ts'
 import { Pool, type PoolOptions } from './pool.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
+import { conformance } from './testing/conformance.ts'
 import { type FakeFly, startFakeFly } from './testing/fake-fly.ts'
 import { rejectsWith, startCall, waitFor } from './testing/harness.ts'
 import { startNats, type TestNats } from './testing/nats-server.ts'
@@ -23,17 +24,40 @@ const TOKEN = 'fly-test-token'
 const appRoot = fileURLToPath(new URL('../..', import.meta.url))
 const cmd = ['node', '--import', tsxLoader, runnerFixture]
 
-let nats: TestNats
-let link: NatsLink
-let fly: FakeFly
+const nats: TestNats = await startNats()
+const link: NatsLink = await NatsLink.listen({ servers: nats.url })
+const fly: FakeFly = await startFakeFly({ app: APP, token: TOKEN, appRoot })
+// the conformance suite boots dozens of runners: its API has no rate limit (tested below)
+const unlimited: FakeFly = await startFakeFly({
+  app: APP,
+  token: TOKEN,
+  appRoot,
+  ratePerSecond: 1e6,
+  burst: 1e6,
+})
 const pools: Pool[] = []
 const logs: string[] = []
 
-before(async () => {
-  nats = await startNats()
-  link = await NatsLink.listen({ servers: nats.url })
-  fly = await startFakeFly({ app: APP, token: TOKEN, appRoot })
+conformance({
+  name: 'fly (fake Machines API, NATS)',
+  backend: () =>
+    new FlyBackend({
+      link,
+      api: { url: unlimited.url, token: TOKEN, app: APP },
+      image: 'registry.fly.io/wps-test:deployment-1',
+      region: 'fra',
+      cmd,
+      guest: parseGuest('performance-2x'),
+      sweepEveryMs: 0,
+      log: () => {},
+    }),
+  kill: (_backend, pool, runnerId) => {
+    const pid = pool.stats().runnerDetails.find((r) => r.id === runnerId)?.pid
+    if (!pid) throw new Error(`no pid for ${runnerId}`)
+    process.kill(pid, 'SIGKILL')
+  },
 })
+
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.shutdown()))
   fly.boot = 'run'
@@ -42,6 +66,7 @@ afterEach(async () => {
 })
 after(async () => {
   await fly.close()
+  await unlimited.close()
   await link.close()
   await nats.stop()
 })
