@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFly } from './fly.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -12,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
   pool: () => benchPool(),
   cluster: () => benchCluster(),
+  fly: () => benchFly(),
   store: () => benchStore(),
 }
 
