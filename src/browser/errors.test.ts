@@ -128,7 +128,7 @@ describe('a connection the egress guard refused', () => {
   it('lists the request as failed the way Chromium lists a policy block', () => {
     assert.equal(
       failureTextFor('EBLOCKED:metadata:169.254.169.254'),
-      'net::ERR_BLOCKED_BY_ADMINISTRATOR (169.254.169.254: metadata address)',
+      'net::ERR_BLOCKED_BY_ADMINISTRATOR (169.254.169.254: a metadata address)',
     )
     assert.equal(failureTextFor('ECONNREFUSED'), 'net::ERR_CONNECTION_REFUSED')
   })

@@ -21,7 +21,7 @@
  *   upstreamError('EBLOCKED:private:10.0.0.5')
  *   // { code: 'blocked_address', message: 'The page tried to load 10.0.0.5 (a private address); …' }
  */
-import { parseBlockedCode } from '../net/egress-guard.ts'
+import { describeRefusal, parseBlockedCode } from '../net/egress-guard.ts'
 import type { NetworkEvent } from './network-summary.ts'
 import type { MeasureError, MeasureErrorCode } from './types.ts'
 
@@ -83,7 +83,7 @@ export const BLOCKED_NET_ERROR = 'net::ERR_BLOCKED_BY_ADMINISTRATOR'
 /** The failure text a request's entry gets when the proxy, not Chromium, failed to connect. */
 export function failureTextFor(errno: string): string {
   const blocked = parseBlockedCode(errno)
-  if (blocked) return `${BLOCKED_NET_ERROR} (${blocked.address}: ${blocked.reason} address)`
+  if (blocked) return `${BLOCKED_NET_ERROR} (${blocked.address}: ${describeRefusal(blocked.reason)})`
   return NET_ERROR_FOR_ERRNO[errno] ?? errno
 }
 
@@ -91,10 +91,9 @@ export function failureTextFor(errno: string): string {
 export function upstreamError(errno: string): MeasureError {
   const blocked = parseBlockedCode(errno)
   if (blocked) {
-    const article = /^[aeiou]/.test(blocked.reason) ? 'an' : 'a'
     return {
       code: 'blocked_address',
-      message: `The page tried to load ${blocked.address} (${article} ${blocked.reason} address); only public addresses can be tested.`,
+      message: `The page tried to load ${blocked.address} (${describeRefusal(blocked.reason)}); only public addresses can be tested.`,
     }
   }
   const netError = NET_ERROR_FOR_ERRNO[errno]

@@ -5,6 +5,7 @@
  *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
  */
 import { hostname } from 'node:os'
+import { type AllowTarget, AllowTargetsError, parseAllowTargets } from '../net/allow-targets.ts'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
 export type PoolBackendName = 'process' | 'local'
@@ -25,6 +26,8 @@ export interface NodeConfig {
   navTimeoutMs: number
   queueTimeoutMs: number
   allowPrivate: boolean
+  /** WPS_ALLOW_TARGETS: private targets allowed one by one (metadata never). */
+  allowTargets: AllowTarget[]
   startsPerMinute: number
   /** Page loads at once on this machine, across all its nodes and runners; 0 = no machine-wide limit. */
   machineBudget: number
@@ -44,6 +47,15 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
     throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
   }
   return value
+}
+
+function allowTargets(env: NodeJS.ProcessEnv): AllowTarget[] {
+  try {
+    return parseAllowTargets(env.WPS_ALLOW_TARGETS)
+  } catch (error) {
+    if (error instanceof AllowTargetsError) throw new ConfigError(`WPS_ALLOW_TARGETS: ${error.message}`)
+    throw error
+  }
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
@@ -67,6 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
     navTimeoutMs: integer(env, 'WPS_NAV_TIMEOUT_MS', 30_000, 1000),
     queueTimeoutMs: integer(env, 'WPS_QUEUE_TIMEOUT_MS', 120_000, 1000),
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
+    allowTargets: allowTargets(env),
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
     latencyMs: integer(env, 'WPS_LATENCY_MS', 0),
     machineBudget: integer(env, 'WPS_MACHINE_BUDGET', budget),

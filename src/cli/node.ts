@@ -13,7 +13,7 @@ import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
 import { startLatencyProxy } from '../latency/proxy.ts'
-import { publicAddressesOnly } from '../net/egress-guard.ts'
+import { createEgressGuard } from '../net/egress-guard.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'
@@ -67,6 +67,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     cluster,
     store: new MemoryTestStore(),
     allowPrivate: config.allowPrivate,
+    allowTargets: config.allowTargets,
     deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
   })
   let stopping: Promise<void> | null = null
@@ -90,16 +91,17 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
 /**
  * The browsers' way out: one proxy on 127.0.0.1 that every connection of every page
  * crosses. Unless private targets are allowed it refuses any upstream whose resolved
- * address is not public — redirects and subresources included, which the URL policy
- * (the typed URL only) cannot see. It also emulates `WPS_LATENCY_MS` (0: no delay).
+ * address is not public (or is this machine's own), but for those WPS_ALLOW_TARGETS
+ * names — redirects and subresources included, which the URL policy (the typed URL
+ * only) cannot see. It also emulates `WPS_LATENCY_MS` (0: no delay).
  * There is always one, also with private targets allowed: the proxy does the DNS
  * lookups of the page's names, so its browsers never resolve anything themselves.
  */
 export async function startEgressProxy(
-  config: Pick<NodeConfig, 'allowPrivate' | 'latencyMs'>,
+  config: Pick<NodeConfig, 'allowPrivate' | 'latencyMs'> & Partial<Pick<NodeConfig, 'allowTargets'>>,
 ): Promise<Awaited<ReturnType<typeof startLatencyProxy>>> {
   return startLatencyProxy({
     rttMs: Math.max(0, config.latencyMs),
-    ...(config.allowPrivate ? {} : { guard: publicAddressesOnly }),
+    ...(config.allowPrivate ? {} : { guard: createEgressGuard({ allowTargets: config.allowTargets ?? [] }) }),
   })
 }

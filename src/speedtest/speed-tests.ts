@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { type Cluster, ClusterError, type Member } from '../cluster/types.ts'
+import type { AllowTarget } from '../net/allow-targets.ts'
 import type { SpeedTest } from './model.ts'
 import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
 import type { TestStore } from './store.ts'
@@ -38,6 +39,8 @@ export interface SpeedTestsOptions {
   cluster: Cluster
   store: TestStore
   allowPrivate: boolean
+  /** WPS_ALLOW_TARGETS, parsed (src/net/allow-targets.ts). */
+  allowTargets?: readonly AllowTarget[]
   /** Hard limit on one region's measurement, queueing and booting included. */
   deadlineMs: number
   /** How long a finished run stays in memory for live subscribers before the store answers alone. */
@@ -64,7 +67,10 @@ export class SpeedTests {
     }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
-    const blocked = await checkTarget(normalized.url, { allowPrivate: this.#options.allowPrivate })
+    const blocked = await checkTarget(normalized.url, {
+      allowPrivate: this.#options.allowPrivate,
+      ...(this.#options.allowTargets ? { allowTargets: this.#options.allowTargets } : {}),
+    })
     if (blocked) return { ok: false, error: blocked }
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
