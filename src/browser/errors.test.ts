@@ -82,9 +82,14 @@ describe('documentProxyErrno', () => {
     method: 'Network.requestWillBeSent',
     params: { requestId, timestamp: 1, type, request: { url: `http://x/${requestId}` } },
   })
-  const answered = (requestId: string, status: number, headers: Record<string, string>): NetworkEvent => {
-    // CDP's response carries headers beyond the fields NetworkEvent names.
-    const response = { status, encodedDataLength: 9, headers }
+  const answered = (
+    requestId: string,
+    status: number,
+    headers: Record<string, string>,
+    url = `http://x/${requestId}`,
+  ): NetworkEvent => {
+    // CDP's response carries headers and URL beyond the fields NetworkEvent names.
+    const response = { status, encodedDataLength: 9, headers, url }
     return {
       method: 'Network.responseReceived',
       params: { requestId, timestamp: 2, type: 'Document', response },
@@ -111,6 +116,13 @@ describe('documentProxyErrno', () => {
       answered('2', 502, { 'x-wps-proxy-error': 'ENOTFOUND' }),
     ]
     assert.equal(documentProxyErrno(sub), null)
+  })
+  it('ignores the header on an https response: that came through a tunnel from the site', () => {
+    const events = [
+      sent('1', 'Document'),
+      answered('1', 502, { 'x-wps-proxy-error': 'EBLOCKED:private:10.0.0.5' }, 'https://x/1'),
+    ]
+    assert.equal(documentProxyErrno(events), null)
   })
 })
 

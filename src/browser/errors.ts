@@ -129,10 +129,16 @@ export function documentProxyErrno(events: readonly NetworkEvent[]): string | nu
   return errno
 }
 
-/** The errno of a response that is the proxy's own error answer (502 + `x-wps-proxy-error`), else null. */
+/**
+ * The errno of a response that is the proxy's own error answer (502 + `x-wps-proxy-error`),
+ * else null. Only a plain-http response can be the proxy's: an https one came through a
+ * tunnel from the site itself, which may send any header it likes (the proxy strips ours
+ * from plain-http responses, src/latency/forward.ts).
+ */
 export function responseProxyErrno(response: { status: number }): string | null {
-  // CDP's params carry the headers; our NetworkEvent type names only the fields the summary reads.
-  const { headers } = response as { headers?: Record<string, unknown> }
+  // CDP's params carry the headers and URL; our NetworkEvent type names only the fields the summary reads.
+  const { headers, url } = response as { headers?: Record<string, unknown>; url?: unknown }
+  if (typeof url === 'string' && !url.startsWith('http:')) return null
   const found = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-wps-proxy-error')
   return response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
 }

@@ -45,7 +45,9 @@ describe('WPS_ALLOW_TARGETS', () => {
   })
 
   it('a bad list is a configuration error naming the entry (exit 2)', async () => {
-    const { code, stderr } = await wps(['run', `${site.url}/`], { WPS_ALLOW_TARGETS: '127.0.0.1,intranet.local' })
+    const { code, stderr } = await wps(['run', `${site.url}/`], {
+      WPS_ALLOW_TARGETS: '127.0.0.1,intranet.local',
+    })
     assert.equal(code, 2)
     assert.match(stderr, /WPS_ALLOW_TARGETS: "intranet\.local" is a host name; give its IP address/)
     const metadata = await wps(['run', `${site.url}/`], { WPS_ALLOW_TARGETS: '169.254.169.254' })
