@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import {
   browserCrashedError,
   documentProxyErrno,
+  downloadError,
   failureTextFor,
   httpError,
   navigationError,
@@ -123,6 +124,38 @@ describe('documentProxyErrno', () => {
       answered('1', 502, { 'x-wps-proxy-error': 'EBLOCKED:private:10.0.0.5' }, 'https://x/1'),
     ]
     assert.equal(documentProxyErrno(events), null)
+  })
+})
+
+describe('downloadError', () => {
+  const events = (status: number, headers: Record<string, string>, mimeType: string): NetworkEvent[] => [
+    {
+      method: 'Network.requestWillBeSent',
+      params: { requestId: '1', timestamp: 1, type: 'Document', request: { url: 'http://x/f' } },
+    },
+    {
+      method: 'Network.responseReceived',
+      params: {
+        requestId: '1',
+        timestamp: 2,
+        type: 'Document',
+        response: { status, encodedDataLength: 9, headers, mimeType } as never,
+      },
+    },
+  ]
+  it('names an aborted navigation that answered a file', () => {
+    const error = downloadError(
+      events(200, { 'Content-Disposition': 'attachment; filename="report.pdf"' }, 'application/pdf'),
+      'net::ERR_ABORTED',
+    )
+    assert.equal(error?.code, 'download')
+    assert.match(error?.message ?? '', /application\/pdf, "report\.pdf"/)
+  })
+  it('is null for other failures, 204 and 205 included', () => {
+    assert.equal(downloadError(events(200, {}, 'text/html'), 'net::ERR_CONNECTION_RESET'), null)
+    assert.equal(downloadError(events(204, {}, ''), 'net::ERR_ABORTED'), null)
+    assert.equal(downloadError(events(205, {}, ''), 'net::ERR_ABORTED'), null)
+    assert.equal(downloadError([], 'net::ERR_ABORTED'), null)
   })
 })
 

@@ -143,6 +143,60 @@ export function responseProxyErrno(response: { status: number }): string | null 
   return response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
 }
 
+export function pageUnresponsiveError(): MeasureError {
+  return {
+    code: 'page_unresponsive',
+    message:
+      "The page's main thread stopped responding (a script that never yields); numbers are what the page reached before that.",
+  }
+}
+
+export function navigationLoopError(navigations: number, lastUrl: string): MeasureError {
+  return {
+    code: 'navigation_loop',
+    message: `The page kept navigating by itself (${navigations} times, by meta refresh or script) and was stopped at ${lastUrl}.`,
+  }
+}
+
+/**
+ * A navigation Chromium aborted because the answer is a file to save, not a page to
+ * show (Content-Disposition: attachment, or a type it cannot render): `download`, naming
+ * the type and file. Null for any other failure, a 204/205 (also aborted) included.
+ */
+export function downloadError(events: readonly NetworkEvent[], errorText: string): MeasureError | null {
+  if (!errorText.includes('ERR_ABORTED')) return null
+  let documentId: string | undefined
+  for (const event of events) {
+    if (
+      event.method === 'Network.requestWillBeSent' &&
+      documentId === undefined &&
+      event.params.type === 'Document'
+    ) {
+      documentId = event.params.requestId
+    }
+    if (event.method !== 'Network.responseReceived' || event.params.requestId !== documentId) continue
+    const { status, mimeType, headers } = event.params.response as {
+      status: number
+      mimeType?: unknown
+      headers?: Record<string, unknown>
+    }
+    if (status < 200 || status >= 300 || status === 204 || status === 205) return null
+    const disposition = Object.entries(headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'content-disposition',
+    )?.[1]
+    const file =
+      typeof disposition === 'string'
+        ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1]
+        : undefined
+    const type = typeof mimeType === 'string' && mimeType !== '' ? mimeType : 'a file'
+    return {
+      code: 'download',
+      message: `The URL is a download (${type}${file ? `, "${file.slice(0, 100)}"` : ''}), not a page; there is no page load to measure.`,
+    }
+  }
+  return null
+}
+
 export function httpError(status: number): MeasureError {
   return { code: 'http_error', message: `The server answered HTTP ${status}.` }
 }
