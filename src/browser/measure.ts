@@ -125,20 +125,27 @@ export async function measureInSlot(
       navigationErrorText = navigated.errorText
       error = navigationError(navigated.errorText)
     } else {
-      const loaded = await Promise.race([slot.loaded(navigated.loaderId), interrupted])
-      if (typeof loaded === 'number') {
-        const rule = { ...SETTLE, ...opts.settle }
-        const page: PageState = {
-          painted: () => slot.painted(navigated.loaderId),
-          lcpPending: async () => {
-            const answer = await evaluate(slot.session, LCP_PENDING_EXPRESSION, READ_TIMEOUT_MS)
-            // No answer within a second: the page is busy; whether it is stuck, the final read tells.
-            return answer.ok && answer.value === true
-          },
+      // A document that navigates itself on (meta refresh, script) is followed to where it goes,
+      // as a redirect is; a loop ends at LOOP_LIMIT documents (the `interrupted` race).
+      let loaderId = navigated.loaderId
+      for (;;) {
+        const loaded = await Promise.race([slot.loaded(loaderId), interrupted])
+        if (typeof loaded !== 'number') {
+          interrupt = loaded
+          break
         }
-        const settled = await Promise.race([settle(slot.log, page, loaded, rule, ended.signal), interrupted])
-        if (settled !== undefined) interrupt = settled
-      } else interrupt = loaded
+        const settled = await Promise.race([
+          settleLoad(slot, loaderId, loaded, opts, ended.signal),
+          interrupted,
+        ])
+        if (settled !== undefined) {
+          interrupt = settled
+          break
+        }
+        const newest = slot.latestLoader()
+        if (newest === undefined || newest === loaderId) break
+        loaderId = newest
+      }
     }
   } finally {
     ended.abort()
@@ -214,6 +221,25 @@ async function unreachableBehindProxy(
   const target = network.document?.url ?? url
   const proxy = proxyServer ? proxyUrlFromSwitch(proxyServer) : null
   return proxy ? askProxyWhyUnreachable(proxy, target) : null
+}
+
+/** Waits (resolving with undefined) until the load of this document has settled; see SETTLE. */
+function settleLoad(
+  slot: Slot,
+  loaderId: string,
+  loadAt: number,
+  opts: MeasureOptions,
+  signal: AbortSignal,
+): Promise<undefined> {
+  const page: PageState = {
+    painted: () => slot.painted(loaderId),
+    lcpPending: async () => {
+      const answer = await evaluate(slot.session, LCP_PENDING_EXPRESSION, READ_TIMEOUT_MS)
+      // No answer within a second: the page is busy; whether it is stuck, the final read tells.
+      return answer.ok && answer.value === true
+    },
+  }
+  return settle(slot.log, page, loadAt, { ...SETTLE, ...opts.settle }, signal)
 }
 
 /** The proxy's error answer stands for a connection that failed: record it as Chromium would have. */

@@ -34,6 +34,8 @@ export interface Slot {
   crashed: Promise<string>
   /** URLs of the documents the main frame has committed, in order (the navigation's own first). */
   documents(): readonly string[]
+  /** The loader of the newest document the main frame committed. */
+  latestLoader(): string | undefined
   /** Resolves once the main frame has committed more than `count` documents, with those documents. */
   documentsBeyond(count: number): Promise<readonly string[]>
   /** The collector's latest pushed snapshot of the current document, or null. */
@@ -69,10 +71,12 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
     })
     let snapshot: RawPageMetrics | null = null
     const documents: string[] = []
+    let latestLoader: string | undefined
     const beyond: Array<{ count: number; resolve: (documents: readonly string[]) => void }> = []
     session.on('Page.frameNavigated', (e) => {
       if (e.frame.parentId || e.type === 'BackForwardCacheRestore' || e.frame.url === 'about:blank') return
       documents.push(e.frame.url)
+      latestLoader = e.frame.loaderId
       snapshot = null // a new document starts with its own snapshots
       for (const waiter of beyond.filter((w) => documents.length > w.count)) {
         beyond.splice(beyond.indexOf(waiter), 1)
@@ -108,6 +112,7 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
       painted,
       crashed,
       documents: () => documents,
+      latestLoader: () => latestLoader,
       documentsBeyond: (count) =>
         new Promise<readonly string[]>((resolve) => {
           if (documents.length > count) resolve([...documents])

@@ -74,7 +74,7 @@ describe('hostile pages', () => {
     it(`a navigation loop (${loop.path}) is stopped and reports where it ended`, async () => {
       site.resetTraffic()
       const m = await host.measure(`${site.url}${loop.path}`, { timeoutMs: TIMEOUT_MS })
-      assert.equal(m.error?.code, 'navigation_loop', JSON.stringify(m.error))
+      assert.equal(m.error?.code, 'navigation_loop', JSON.stringify({ ...m, entries: m.entries.length }))
       const last = `${site.url}${loop.path}?n=${LOOP_LIMIT}`
       assert.equal(m.finalUrl, last)
       assert.ok(m.error?.message.includes(last), m.error?.message)
@@ -82,6 +82,14 @@ describe('hostile pages', () => {
       await nextPageWorks()
     })
   }
+
+  it('a single meta refresh is followed like a redirect: the numbers are of where it went', async () => {
+    const m = await host.measure(`${site.url}${FACTS.refreshOnce.path}`, { timeoutMs: TIMEOUT_MS })
+    assert.equal(m.error, null, JSON.stringify(m.error))
+    assert.equal(m.finalUrl, `${site.url}${FACTS.refreshOnce.finalPath}`)
+    assert.equal(m.requests, 2)
+    assert.ok(m.metrics.fcp !== null && m.metrics.load !== null, JSON.stringify(m.metrics))
+  })
 
   it('a download is named as such, and nothing is saved', async () => {
     const before = new Set([...filesUnder(host.userDataDir), ...filesUnder(join(homedir(), 'Downloads'))])
