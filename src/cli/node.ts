@@ -35,7 +35,13 @@ export function createPoolBackend(config: PoolConfig): Backend {
   return new ProcessBackend({ command: process.execPath, args: [WPS_BIN, 'runner'] })
 }
 
-export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
+export interface StartNodeOptions {
+  httpUrl?: string
+  /** The pool's own log lines (grow, shrink, boot failures): `false` silences them (`wps run` without --verbose). */
+  poolLog?: false
+}
+
+export async function startNode(config: NodeConfig, options: StartNodeOptions = {}): Promise<Node> {
   const nodeId = `${config.region}-${config.machineId}-${process.pid}`
   const pool = new Pool({
     name: 'browser',
@@ -44,6 +50,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     max: config.pool.max,
     maxConcurrency: config.pool.maxConcurrency,
     idleShutdownAfter: config.pool.idleShutdownMs,
+    ...(options.poolLog === false ? { log: false as const } : {}),
   })
   const member = {
     node: nodeId,
