@@ -14,6 +14,7 @@ import type { Cluster } from '../cluster/types.ts'
 import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
 import { startLatencyProxy } from '../latency/proxy.ts'
 import { createEgressGuard } from '../net/egress-guard.ts'
+import { NodeMetrics } from '../server/metrics.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'
@@ -24,6 +25,8 @@ export interface Node {
   cluster: Cluster
   pool: Pool
   speedTests: SpeedTests
+  /** Fed by this node's measurements; GET /metrics shows them. */
+  metrics: NodeMetrics
   stop(): Promise<void>
 }
 
@@ -63,8 +66,10 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     ? await connectNatsCluster({ servers: config.natsUrl, member })
     : createMemoryCluster(new MemoryHub(), member)
   const proxy = await startEgressProxy(config)
+  const metrics = new NodeMetrics()
   serveMeasurements(cluster, {
     pool,
+    observer: metrics,
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
@@ -83,6 +88,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     cluster,
     pool,
     speedTests,
+    metrics,
     stop: () => {
       stopping ??= (async () => {
         await speedTests.close()
