@@ -15,7 +15,7 @@ import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
 import { readConfig } from './config.ts'
 import { startNode } from './node.ts'
-import { exitCodeFor, progressLine, resultTable } from './report.ts'
+import { elapsedPrefix, exitCodeFor, progressLine, resultTable } from './report.ts'
 import { onShutdownSignal, signalExitCode } from './signals.ts'
 
 function parseRuns(value: string): number {
@@ -24,11 +24,6 @@ function parseRuns(value: string): number {
     throw new UsageError(`--runs must be a whole number from 1 to ${MAX_RUNS}, got "${value}".`)
   }
   return runs
-}
-
-/** `[ 12.3 s] ` since `start`: progress a person (or a CI log) can read as a timeline. */
-export function elapsedPrefix(start: number, now = performance.now()): string {
-  return `[${((now - start) / 1000).toFixed(1).padStart(5)} s]`
 }
 
 export async function run(argv: string[]): Promise<number> {
