@@ -34,7 +34,12 @@ import {
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
 import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
-import { LCP_PENDING_EXPRESSION, type RawPageMetrics, READ_EXPRESSION } from './page-script.ts'
+import {
+  asRawPageMetrics,
+  LCP_PENDING_EXPRESSION,
+  type RawPageMetrics,
+  READ_EXPRESSION,
+} from './page-script.ts'
 import type { Slot } from './slot.ts'
 import type { MeasureError, Measurement } from './types.ts'
 
@@ -170,7 +175,7 @@ export async function measureInSlot(
   if (pageIsTheSite) {
     const wait = Math.max(READ_TIMEOUT_MS, Math.min(UNRESPONSIVE_AFTER_MS, deadline - performance.now()))
     const read = await evaluate(slot.session, READ_EXPRESSION, wait)
-    if (read.ok) raw = (read.value as RawPageMetrics | null) ?? null
+    if (read.ok) raw = asRawPageMetrics(read.value)
     else {
       // The page no longer answers (or its document is gone): the numbers it pushed as it loaded.
       // Before any document commits, evaluation waits for the navigation: that is not the page's doing.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseSnapshot, type RawPageMetrics } from './page-script.ts'
+import { asRawPageMetrics, parseSnapshot, type RawPageMetrics } from './page-script.ts'
 
 const good: RawPageMetrics = {
   navigation: {
@@ -33,5 +33,7 @@ describe('parseSnapshot', () => {
     ]
     for (const value of bad) assert.equal(parseSnapshot(JSON.stringify(value)), null, JSON.stringify(value))
     assert.equal(parseSnapshot('{not json'), null)
+    assert.equal(asRawPageMetrics(undefined), null)
+    assert.deepEqual(asRawPageMetrics(good), good)
   })
 })

@@ -156,14 +156,17 @@ const listOf = <T>(v: unknown, fields: Record<string, 'number' | 'string' | 'boo
   return ok ? (v as T[]) : null
 }
 
-/** A snapshot pushed through `SNAPSHOT_BINDING`, checked field by field; null when it is not one. */
+/** A snapshot pushed through `SNAPSHOT_BINDING` (JSON text); null when it is not one. */
 export function parseSnapshot(payload: string): RawPageMetrics | null {
-  let value: unknown
   try {
-    value = JSON.parse(payload)
+    return asRawPageMetrics(JSON.parse(payload))
   } catch {
     return null
   }
+}
+
+/** What READ_EXPRESSION or a snapshot gave, checked field by field (it comes from the page); null when it is not that. */
+export function asRawPageMetrics(value: unknown): RawPageMetrics | null {
   if (!isRecord(value)) return null
   const nav = value.navigation
   const navigation =

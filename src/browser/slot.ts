@@ -40,8 +40,6 @@ export interface Slot {
   documentsBeyond(count: number): Promise<readonly string[]>
   /** The collector's latest pushed snapshot of the current document, or null. */
   snapshot(): RawPageMetrics | null
-  /** How many JavaScript dialogs were dismissed. */
-  dialogs(): number
 }
 
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
@@ -62,9 +60,7 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
       waiting.get(e.loaderId)?.(at)
     })
     const crashed = new Promise<string>((resolve) => page.once('error', (e) => resolve(e.message)))
-    let dialogs = 0
     session.on('Page.javascriptDialogOpening', (e) => {
-      dialogs++
       // Leaving is allowed (beforeunload); every question gets "cancel", as from a person who walks away.
       const accept = e.type === 'alert' || e.type === 'beforeunload'
       session.send('Page.handleJavaScriptDialog', { accept }).catch(() => {})
@@ -119,7 +115,6 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
           else beyond.push({ count, resolve })
         }),
       snapshot: () => snapshot,
-      dialogs: () => dialogs,
     }
   } catch (error) {
     await context.close().catch(() => {})
