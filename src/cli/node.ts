@@ -87,6 +87,11 @@ export interface StartNodeOptions {
   httpUrl?: string
   /** The pool's own log lines (grow, shrink, boot failures): `false` silences them (`wps run` without --verbose). */
   poolLog?: false
+  /**
+   * How long measurements still running may go on once the node stops (the pool's
+   * shutdownTimeout; default 30 s). An interrupted `wps run` has no one to hand a late row to.
+   */
+  shutdownTimeoutMs?: number
 }
 
 export async function startNode(config: NodeConfig, options: StartNodeOptions = {}): Promise<Node> {
@@ -101,6 +106,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     idleShutdownAfter: config.pool.idleShutdownMs,
     bootTimeout: config.pool.bootTimeoutMs,
     ...(options.poolLog === false ? { log: false as const } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeout: options.shutdownTimeoutMs } : {}),
   })
   const member = {
     node: nodeId,

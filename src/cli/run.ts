@@ -26,6 +26,8 @@ function parseRuns(value: string): number {
   return runs
 }
 
+const STOP_RUNNING_WITHIN_MS = 1000
+
 export async function run(argv: string[]): Promise<number> {
   const start = performance.now()
   const { positionals, options } = parseArgs(argv, {
@@ -40,7 +42,11 @@ export async function run(argv: string[]): Promise<number> {
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   const config = readConfig(process.env, { backend: 'local' })
-  const node = await startNode(config, options.verbose ? {} : { poolLog: false })
+  // Interrupted, the measurement still running is not waited for: its runner and browser stop within a second.
+  const node = await startNode(config, {
+    shutdownTimeoutMs: STOP_RUNNING_WITHIN_MS,
+    ...(options.verbose ? {} : { poolLog: false as const }),
+  })
   onShutdownSignal(
     async (signal) => {
       say(`${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping…`)
