@@ -72,8 +72,9 @@ describe('chromiumArgs', () => {
     assert.deepEqual(measurementContext('http://127.0.0.1:9000'), {
       proxyServer: 'http://127.0.0.1:9000',
       proxyBypassList: ['<-loopback>'],
+      downloadBehavior: { policy: 'deny' },
     })
-    assert.deepEqual(measurementContext(undefined), {})
+    assert.deepEqual(measurementContext(undefined), { downloadBehavior: { policy: 'deny' } })
   })
   it('finds the host of a proxy given with or without a scheme', () => {
     assert.equal(proxyHost('127.0.0.1:9000'), '127.0.0.1')

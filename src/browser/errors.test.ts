@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import {
   browserCrashedError,
   documentProxyErrno,
+  downloadError,
   failureTextFor,
   httpError,
   navigationError,
@@ -82,9 +83,14 @@ describe('documentProxyErrno', () => {
     method: 'Network.requestWillBeSent',
     params: { requestId, timestamp: 1, type, request: { url: `http://x/${requestId}` } },
   })
-  const answered = (requestId: string, status: number, headers: Record<string, string>): NetworkEvent => {
-    // CDP's response carries headers beyond the fields NetworkEvent names.
-    const response = { status, encodedDataLength: 9, headers }
+  const answered = (
+    requestId: string,
+    status: number,
+    headers: Record<string, string>,
+    url = `http://x/${requestId}`,
+  ): NetworkEvent => {
+    // CDP's response carries headers and URL beyond the fields NetworkEvent names.
+    const response = { status, encodedDataLength: 9, headers, url }
     return {
       method: 'Network.responseReceived',
       params: { requestId, timestamp: 2, type: 'Document', response },
@@ -112,6 +118,45 @@ describe('documentProxyErrno', () => {
     ]
     assert.equal(documentProxyErrno(sub), null)
   })
+  it('ignores the header on an https response: that came through a tunnel from the site', () => {
+    const events = [
+      sent('1', 'Document'),
+      answered('1', 502, { 'x-wps-proxy-error': 'EBLOCKED:private:10.0.0.5' }, 'https://x/1'),
+    ]
+    assert.equal(documentProxyErrno(events), null)
+  })
+})
+
+describe('downloadError', () => {
+  const events = (status: number, headers: Record<string, string>, mimeType: string): NetworkEvent[] => [
+    {
+      method: 'Network.requestWillBeSent',
+      params: { requestId: '1', timestamp: 1, type: 'Document', request: { url: 'http://x/f' } },
+    },
+    {
+      method: 'Network.responseReceived',
+      params: {
+        requestId: '1',
+        timestamp: 2,
+        type: 'Document',
+        response: { status, encodedDataLength: 9, headers, mimeType } as never,
+      },
+    },
+  ]
+  it('names an aborted navigation that answered a file', () => {
+    const error = downloadError(
+      events(200, { 'Content-Disposition': 'attachment; filename="report.pdf"' }, 'application/pdf'),
+      'net::ERR_ABORTED',
+    )
+    assert.equal(error?.code, 'download')
+    assert.match(error?.message ?? '', /application\/pdf, "report\.pdf"/)
+  })
+  it('is null for other failures, 204 and 205 included', () => {
+    assert.equal(downloadError(events(200, {}, 'text/html'), 'net::ERR_CONNECTION_RESET'), null)
+    assert.equal(downloadError(events(204, {}, ''), 'net::ERR_ABORTED'), null)
+    assert.equal(downloadError(events(205, {}, ''), 'net::ERR_ABORTED'), null)
+    assert.equal(downloadError([], 'net::ERR_ABORTED'), null)
+  })
 })
 
 describe('a connection the egress guard refused', () => {
@@ -128,7 +173,7 @@ describe('a connection the egress guard refused', () => {
   it('lists the request as failed the way Chromium lists a policy block', () => {
     assert.equal(
       failureTextFor('EBLOCKED:metadata:169.254.169.254'),
-      'net::ERR_BLOCKED_BY_ADMINISTRATOR (169.254.169.254: metadata address)',
+      'net::ERR_BLOCKED_BY_ADMINISTRATOR (169.254.169.254: a metadata address)',
     )
     assert.equal(failureTextFor('ECONNREFUSED'), 'net::ERR_CONNECTION_REFUSED')
   })

@@ -21,7 +21,7 @@
  *   upstreamError('EBLOCKED:private:10.0.0.5')
  *   // { code: 'blocked_address', message: 'The page tried to load 10.0.0.5 (a private address); …' }
  */
-import { parseBlockedCode } from '../net/egress-guard.ts'
+import { describeRefusal, parseBlockedCode } from '../net/egress-guard.ts'
 import type { NetworkEvent } from './network-events.ts'
 import type { MeasureError, MeasureErrorCode } from './types.ts'
 
@@ -83,7 +83,7 @@ export const BLOCKED_NET_ERROR = 'net::ERR_BLOCKED_BY_ADMINISTRATOR'
 /** The failure text a request's entry gets when the proxy, not Chromium, failed to connect. */
 export function failureTextFor(errno: string): string {
   const blocked = parseBlockedCode(errno)
-  if (blocked) return `${BLOCKED_NET_ERROR} (${blocked.address}: ${blocked.reason} address)`
+  if (blocked) return `${BLOCKED_NET_ERROR} (${blocked.address}: ${describeRefusal(blocked.reason)})`
   return NET_ERROR_FOR_ERRNO[errno] ?? errno
 }
 
@@ -91,10 +91,9 @@ export function failureTextFor(errno: string): string {
 export function upstreamError(errno: string): MeasureError {
   const blocked = parseBlockedCode(errno)
   if (blocked) {
-    const article = /^[aeiou]/.test(blocked.reason) ? 'an' : 'a'
     return {
       code: 'blocked_address',
-      message: `The page tried to load ${blocked.address} (${article} ${blocked.reason} address); only public addresses can be tested.`,
+      message: `The page tried to load ${blocked.address} (${describeRefusal(blocked.reason)}); only public addresses can be tested.`,
     }
   }
   const netError = NET_ERROR_FOR_ERRNO[errno]
@@ -130,12 +129,72 @@ export function documentProxyErrno(events: readonly NetworkEvent[]): string | nu
   return errno
 }
 
-/** The errno of a response that is the proxy's own error answer (502 + `x-wps-proxy-error`), else null. */
+/**
+ * The errno of a response that is the proxy's own error answer (502 + `x-wps-proxy-error`),
+ * else null. Only a plain-http response can be the proxy's: an https one came through a
+ * tunnel from the site itself, which may send any header it likes (the proxy strips ours
+ * from plain-http responses, src/latency/forward.ts).
+ */
 export function responseProxyErrno(response: { status: number }): string | null {
-  // CDP's params carry the headers; our NetworkEvent type names only the fields the summary reads.
-  const { headers } = response as { headers?: Record<string, unknown> }
+  // CDP's params carry the headers and URL; our NetworkEvent type names only the fields the summary reads.
+  const { headers, url } = response as { headers?: Record<string, unknown>; url?: unknown }
+  if (typeof url === 'string' && !url.startsWith('http:')) return null
   const found = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'x-wps-proxy-error')
   return response.status === 502 && typeof found?.[1] === 'string' ? found[1].trim() : null
+}
+
+export function pageUnresponsiveError(): MeasureError {
+  return {
+    code: 'page_unresponsive',
+    message:
+      "The page's main thread stopped responding (a script that never yields); numbers are what the page reached before that.",
+  }
+}
+
+export function navigationLoopError(navigations: number, lastUrl: string): MeasureError {
+  return {
+    code: 'navigation_loop',
+    message: `The page kept navigating by itself (${navigations} times, by meta refresh or script) and was stopped at ${lastUrl}.`,
+  }
+}
+
+/**
+ * A navigation Chromium aborted because the answer is a file to save, not a page to
+ * show (Content-Disposition: attachment, or a type it cannot render): `download`, naming
+ * the type and file. Null for any other failure, a 204/205 (also aborted) included.
+ */
+export function downloadError(events: readonly NetworkEvent[], errorText: string): MeasureError | null {
+  if (!errorText.includes('ERR_ABORTED')) return null
+  let documentId: string | undefined
+  for (const event of events) {
+    if (
+      event.method === 'Network.requestWillBeSent' &&
+      documentId === undefined &&
+      event.params.type === 'Document'
+    ) {
+      documentId = event.params.requestId
+    }
+    if (event.method !== 'Network.responseReceived' || event.params.requestId !== documentId) continue
+    const { status, mimeType, headers } = event.params.response as {
+      status: number
+      mimeType?: unknown
+      headers?: Record<string, unknown>
+    }
+    if (status < 200 || status >= 300 || status === 204 || status === 205) return null
+    const disposition = Object.entries(headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'content-disposition',
+    )?.[1]
+    const file =
+      typeof disposition === 'string'
+        ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1]
+        : undefined
+    const type = typeof mimeType === 'string' && mimeType !== '' ? mimeType : 'a file'
+    return {
+      code: 'download',
+      message: `The URL is a download (${type}${file ? `, "${file.slice(0, 100)}"` : ''}), not a page; there is no page load to measure.`,
+    }
+  }
+  return null
 }
 
 export function httpError(status: number): MeasureError {

@@ -117,7 +117,11 @@ export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer'> = {}): str
  * also delays (and the egress guard also judges) pages on 127.0.0.1.
  */
 export function measurementContext(proxyServer: string | undefined): BrowserContextOptions {
-  return proxyServer ? { proxyServer, proxyBypassList: ['<-loopback>'] } : {}
+  // A URL that is a download must not write files on the node: the browser refuses it (errors.ts names it).
+  const downloadBehavior = { policy: 'deny' as const }
+  return proxyServer
+    ? { proxyServer, proxyBypassList: ['<-loopback>'], downloadBehavior }
+    : { downloadBehavior }
 }
 
 /** `http://127.0.0.1:9000`, `127.0.0.1:9000` or `[::1]:9000` → the host part. */

@@ -6,6 +6,13 @@
  * Everything runs under the hard `timeoutMs`; a timeout still reports what had been
  * measured by then.
  *
+ * Hostile pages end with a row that says what happened: dialogs are dismissed by the
+ * slot; a page whose main thread stops answering is `page_unresponsive` with the
+ * numbers the collector pushed before it stopped; a page that keeps navigating itself
+ * (meta refresh, `location.replace` in a loop) is stopped after `LOOP_LIMIT` documents
+ * as `navigation_loop`, reporting the URL it was at; a URL the browser would download
+ * rather than show is `download`.
+ *
  *   const m = await measureInSlot(slot, 'https://example.com/', { timeoutMs: 30_000 }, browserGone)
  *   m.metrics.lcp, m.requests, m.error   // error: null | { code: 'timeout', … }
  */
@@ -15,16 +22,24 @@ import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../net/ask-proxy.ts'
 import {
   browserCrashedError,
   documentProxyErrno,
+  downloadError,
   failureTextFor,
   httpError,
   navigationError,
+  navigationLoopError,
+  pageUnresponsiveError,
   timeoutError,
   upstreamError,
 } from './errors.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
 import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
-import { LCP_PENDING_EXPRESSION, type RawPageMetrics, READ_EXPRESSION } from './page-script.ts'
+import {
+  asRawPageMetrics,
+  LCP_PENDING_EXPRESSION,
+  type RawPageMetrics,
+  READ_EXPRESSION,
+} from './page-script.ts'
 import type { Slot } from './slot.ts'
 import type { MeasureError, Measurement } from './types.ts'
 
@@ -60,10 +75,22 @@ export const SETTLE: Readonly<Settle> = {
   maxAfterLoadMs: 2000,
   lcpWaitMs: 300,
 }
-/** Reading the page's entries must not hang on a page whose main thread never yields. */
+/** Asking the page whether an image is still on its way must not hang on a page whose main thread never yields. */
 const READ_TIMEOUT_MS = 1000
+/**
+ * The final read waits this long (within the hard timeout) before the page counts as
+ * unresponsive: a long task of a few seconds after `load` is slow, not stuck, and its
+ * blocking time belongs in TBT.
+ */
+const UNRESPONSIVE_AFTER_MS = 5000
+/** Documents the main frame may commit by itself (client-side redirects) before it is a loop. */
+export const LOOP_LIMIT = 10
 
-type Interrupt = { kind: 'timeout' } | { kind: 'crashed'; detail: string } | { kind: 'aborted' }
+type Interrupt =
+  | { kind: 'timeout' }
+  | { kind: 'crashed'; detail: string }
+  | { kind: 'aborted' }
+  | { kind: 'loop'; documents: readonly string[] }
 
 export async function measureInSlot(
   slot: Slot,
@@ -74,6 +101,7 @@ export async function measureInSlot(
   proxyServer?: string,
 ): Promise<Measurement> {
   opts.signal?.throwIfAborted()
+  const deadline = performance.now() + opts.timeoutMs
   const ended = new AbortController()
   const interrupted = new Promise<Interrupt>((resolve) => {
     sleep(opts.timeoutMs, undefined, { signal: ended.signal }).then(
@@ -81,6 +109,7 @@ export async function measureInSlot(
       () => {},
     )
     slot.crashed.then((detail) => resolve({ kind: 'crashed', detail: `renderer: ${detail}` }))
+    slot.documentsBeyond(LOOP_LIMIT).then((documents) => resolve({ kind: 'loop', documents }))
     const onGone = () => resolve({ kind: 'crashed', detail: String(browserGone.reason) })
     if (browserGone.aborted) onGone()
     else browserGone.addEventListener('abort', onGone, { signal: ended.signal })
@@ -91,6 +120,7 @@ export async function measureInSlot(
   let interrupt: Interrupt | undefined
   let navigationFailed = false
   let navigationErrorText: string | undefined
+  let unresponsive = false
   try {
     opts.onNavigationStart?.()
     const navigated = await Promise.race([navigate(slot.session, url), interrupted])
@@ -100,16 +130,27 @@ export async function measureInSlot(
       navigationErrorText = navigated.errorText
       error = navigationError(navigated.errorText)
     } else {
-      const loaded = await Promise.race([slot.loaded(navigated.loaderId), interrupted])
-      if (typeof loaded === 'number') {
-        const rule = { ...SETTLE, ...opts.settle }
-        const page: PageState = {
-          painted: () => slot.painted(navigated.loaderId),
-          lcpPending: async () => (await evaluate(slot.session, LCP_PENDING_EXPRESSION, false)) === true,
+      // A document that navigates itself on (meta refresh, script) is followed to where it goes,
+      // as a redirect is; a loop ends at LOOP_LIMIT documents (the `interrupted` race).
+      let loaderId = navigated.loaderId
+      for (;;) {
+        const loaded = await Promise.race([slot.loaded(loaderId), interrupted])
+        if (typeof loaded !== 'number') {
+          interrupt = loaded
+          break
         }
-        const settled = await Promise.race([settle(slot.log, page, loaded, rule, ended.signal), interrupted])
-        if (settled !== undefined) interrupt = settled
-      } else interrupt = loaded
+        const settled = await Promise.race([
+          settleLoad(slot, loaderId, loaded, opts, ended.signal),
+          interrupted,
+        ])
+        if (settled !== undefined) {
+          interrupt = settled
+          break
+        }
+        const newest = slot.latestLoader()
+        if (newest === undefined || newest === loaderId) break
+        loaderId = newest
+      }
     }
   } finally {
     ended.abort()
@@ -117,6 +158,10 @@ export async function measureInSlot(
   if (interrupt?.kind === 'aborted') throw opts.signal?.reason
   if (interrupt?.kind === 'timeout') error = timeoutError(opts.timeoutMs)
   if (interrupt?.kind === 'crashed') error = browserCrashedError(interrupt.detail)
+
+  if (interrupt?.kind === 'loop') {
+    error = navigationLoopError(interrupt.documents.length - 1, interrupt.documents.at(-1) ?? url)
+  }
 
   const network = summariseNetwork(slot.log.events)
   const unreachable = interrupt
@@ -126,18 +171,33 @@ export async function measureInSlot(
 
   // After a failed navigation the page shows Chromium's (or the proxy's) error page: its paints are not the site's.
   const pageIsTheSite = !navigationFailed && !unreachable && interrupt?.kind !== 'crashed'
-  const raw = pageIsTheSite
-    ? await evaluate<RawPageMetrics | null>(slot.session, READ_EXPRESSION, null)
-    : null
+  let raw: RawPageMetrics | null = null
+  if (pageIsTheSite) {
+    const wait = Math.max(READ_TIMEOUT_MS, Math.min(UNRESPONSIVE_AFTER_MS, deadline - performance.now()))
+    const read = await evaluate(slot.session, READ_EXPRESSION, wait)
+    if (read.ok) raw = asRawPageMetrics(read.value)
+    else {
+      // The page no longer answers (or its document is gone): the numbers it pushed as it loaded.
+      // Before any document commits, evaluation waits for the navigation: that is not the page's doing.
+      unresponsive = read.timedOut && slot.documents().length > 0
+      raw = slot.snapshot()
+    }
+  }
+  if (unresponsive && (error === null || error.code === 'timeout')) error = pageUnresponsiveError()
+  if (navigationErrorText && !unreachable)
+    error = downloadError(slot.log.events, navigationErrorText) ?? error
   if (unreachable) asIfDirect(network, failureTextFor(unreachable))
   const httpStatus = network.document?.status ?? null
   // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
   if (httpStatus !== null && httpStatus >= 400 && (error === null || error.code === 'navigation_failed')) {
     error = httpError(httpStatus)
   }
+  // After client-side navigations (meta refresh, script) the page ended up elsewhere: say where.
+  const documents = interrupt?.kind === 'loop' ? interrupt.documents : slot.documents()
+  const finalUrl = documents.length > 1 ? (documents.at(-1) ?? null) : (network.document?.url ?? null)
   return {
     httpStatus,
-    finalUrl: network.document?.url ?? null,
+    finalUrl,
     metrics: roundMetrics(computeMetrics(raw)),
     requests: network.requests,
     transferBytes: network.transferBytes,
@@ -166,6 +226,25 @@ async function unreachableBehindProxy(
   const target = network.document?.url ?? url
   const proxy = proxyServer ? proxyUrlFromSwitch(proxyServer) : null
   return proxy ? askProxyWhyUnreachable(proxy, target) : null
+}
+
+/** Waits (resolving with undefined) until the load of this document has settled; see SETTLE. */
+function settleLoad(
+  slot: Slot,
+  loaderId: string,
+  loadAt: number,
+  opts: MeasureOptions,
+  signal: AbortSignal,
+): Promise<undefined> {
+  const page: PageState = {
+    painted: () => slot.painted(loaderId),
+    lcpPending: async () => {
+      const answer = await evaluate(slot.session, LCP_PENDING_EXPRESSION, READ_TIMEOUT_MS)
+      // No answer within a second: the page is busy; whether it is stuck, the final read tells.
+      return answer.ok && answer.value === true
+    },
+  }
+  return settle(slot.log, page, loadAt, { ...SETTLE, ...opts.settle }, signal)
 }
 
 /** The proxy's error answer stands for a connection that failed: record it as Chromium would have. */
@@ -222,13 +301,16 @@ async function settle(
   }
 }
 
-/** Evaluates in the page; `fallback` when it fails or the page's main thread does not yield in time. */
-async function evaluate<T>(session: CDPSession, expression: string, fallback: T): Promise<T> {
+type Evaluated = { ok: true; value: unknown } | { ok: false; timedOut: boolean }
+
+/** Evaluates in the page; not ok when it fails, or (`timedOut`) when the page's main thread does not yield in time. */
+async function evaluate(session: CDPSession, expression: string, timeoutMs: number): Promise<Evaluated> {
   const value = session
     .send('Runtime.evaluate', { expression, returnByValue: true })
-    .then((r) => (r.result.value as T | undefined) ?? fallback)
-    .catch(() => fallback)
-  return Promise.race([value, sleep(READ_TIMEOUT_MS, fallback, { ref: false })])
+    .then((r): Evaluated => ({ ok: true, value: r.result.value }))
+    .catch((): Evaluated => ({ ok: false, timedOut: false }))
+  const late: Evaluated = { ok: false, timedOut: true }
+  return Promise.race([value, sleep(timeoutMs, late, { ref: false })])
 }
 
 export function failedMeasurement(error: MeasureError): Measurement {

@@ -5,6 +5,13 @@
  * (entries not yet delivered to a callback live only there) and returns plain data.
  * Nothing is computed in the page: see metrics.ts for that.
  *
+ * A page whose main thread never yields again cannot answer `READ_EXPRESSION`, so the
+ * collector also pushes the same data out as it goes — on DOMContentLoaded, on `load`,
+ * on every paint and LCP entry, and at most every 50 ms for shifts and long tasks — through a CDP binding
+ * (`Runtime.addBinding`, `SNAPSHOT_BINDING`) that delivers even while the page is
+ * stuck afterwards. The collector takes the binding off `window` before any page script
+ * runs, so a page cannot send numbers of its own; `parseSnapshot` still checks the shape.
+ *
  *   await session.send('Page.addScriptToEvaluateOnNewDocument', { source: COLLECTOR_SCRIPT })
  *   // …navigate, wait…
  *   const raw = (await session.send('Runtime.evaluate', { expression: READ_EXPRESSION, returnByValue: true }))
@@ -52,11 +59,16 @@ export interface RawPageMetrics {
   longTasks: RawLongTask[]
 }
 
+/** The binding the collector pushes its snapshots through (then removes from `window`). */
+export const SNAPSHOT_BINDING = '__wpsSnapshot'
+
 const KEY = 'wps.collect'
 const PENDING_KEY = 'wps.lcpPending'
 
 // Plain ES2017 with no dependencies: it runs in whatever page we are pointed at.
 export const COLLECTOR_SCRIPT = `(() => {
+  const binding = window[${JSON.stringify(SNAPSHOT_BINDING)}];
+  try { delete window[${JSON.stringify(SNAPSHOT_BINDING)}]; } catch (e) {}
   if (window !== window.top) return;
   const key = Symbol.for(${JSON.stringify(KEY)});
   if (window[key]) return;
@@ -64,7 +76,10 @@ export const COLLECTOR_SCRIPT = `(() => {
   const observers = [];
   for (const type of Object.keys(sinks)) {
     try {
-      const observer = new PerformanceObserver((list) => { sinks[type].push(...list.getEntries()); });
+      const observer = new PerformanceObserver((list) => {
+        sinks[type].push(...list.getEntries());
+        if (type === 'paint' || type === 'largest-contentful-paint') push(); else pushSoon();
+      });
       observer.observe({ type, buffered: true });
       observers.push([observer, sinks[type]]);
     } catch (e) {}
@@ -94,7 +109,7 @@ export const COLLECTOR_SCRIPT = `(() => {
     }
     return false;
   } });
-  Object.defineProperty(window, key, { value: () => {
+  const read = () => {
     drain();
     const nav = performance.getEntriesByType('navigation')[0];
     return {
@@ -104,10 +119,83 @@ export const COLLECTOR_SCRIPT = `(() => {
       layoutShifts: sinks['layout-shift'].map((e) => pick(e, ['startTime', 'value', 'hadRecentInput'])),
       longTasks: sinks['longtask'].map((e) => pick(e, ['startTime', 'duration'])),
     };
-  } });
+  };
+  Object.defineProperty(window, key, { value: read });
+  let pushedAt = -Infinity;
+  function push() {
+    if (typeof binding !== 'function') return;
+    pushedAt = performance.now();
+    try { binding(JSON.stringify(read())); } catch (e) {}
+  }
+  // Layout shifts and long tasks can come by the thousand: at most one push per 50 ms, the last one kept.
+  let trailing = 0;
+  function pushSoon() {
+    if (performance.now() - pushedAt >= 50) push();
+    else if (!trailing) trailing = setTimeout(() => { trailing = 0; push(); }, 50);
+  }
+  addEventListener('DOMContentLoaded', push);
+  addEventListener('load', push);
 })();`
 
 /** Evaluates to true while an image may still become the LCP entry (see the collector). */
 export const LCP_PENDING_EXPRESSION = `(() => { const pending = window[Symbol.for(${JSON.stringify(PENDING_KEY)})]; return pending ? pending() : false; })()`
 
 export const READ_EXPRESSION = `(() => { const read = window[Symbol.for(${JSON.stringify(KEY)})]; return read ? read() : null; })()`
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+const listOf = <T>(v: unknown, fields: Record<string, 'number' | 'string' | 'boolean'>): T[] | null => {
+  if (!Array.isArray(v)) return null
+  const ok = v.every(
+    (item) =>
+      isRecord(item) &&
+      Object.entries(fields).every(([name, type]) =>
+        type === 'number' ? isNumber(item[name]) : typeof item[name] === type,
+      ),
+  )
+  return ok ? (v as T[]) : null
+}
+
+/** A snapshot pushed through `SNAPSHOT_BINDING` (JSON text); null when it is not one. */
+export function parseSnapshot(payload: string): RawPageMetrics | null {
+  try {
+    return asRawPageMetrics(JSON.parse(payload))
+  } catch {
+    return null
+  }
+}
+
+/** What READ_EXPRESSION or a snapshot gave, checked field by field (it comes from the page); null when it is not that. */
+export function asRawPageMetrics(value: unknown): RawPageMetrics | null {
+  if (!isRecord(value)) return null
+  const nav = value.navigation
+  const navigation =
+    nav === null
+      ? null
+      : isRecord(nav) &&
+          [
+            'responseStart',
+            'domContentLoadedEventStart',
+            'domContentLoadedEventEnd',
+            'loadEventStart',
+            'loadEventEnd',
+          ].every((f) => isNumber(nav[f]))
+        ? (nav as unknown as RawNavigationTiming)
+        : undefined
+  const paint = listOf<RawPaint>(value.paint, { name: 'string', startTime: 'number' })
+  const lcp = listOf<RawLcpEntry>(value.lcp, {
+    startTime: 'number',
+    renderTime: 'number',
+    loadTime: 'number',
+    size: 'number',
+    url: 'string',
+  })
+  const layoutShifts = listOf<RawLayoutShift>(value.layoutShifts, {
+    startTime: 'number',
+    value: 'number',
+    hadRecentInput: 'boolean',
+  })
+  const longTasks = listOf<RawLongTask>(value.longTasks, { startTime: 'number', duration: 'number' })
+  if (navigation === undefined || !paint || !lcp || !layoutShifts || !longTasks) return null
+  return { navigation, paint, lcp, layoutShifts, longTasks }
+}

@@ -6,6 +6,12 @@
  * renderer for `newPage`), which is why BrowserHost keeps one spare slot ready.
  * A slot is used for exactly one navigation, then closed with its context.
  *
+ * Hostile pages are survived here: a JavaScript dialog (alert, confirm, prompt,
+ * beforeunload) is dismissed as it opens, so it cannot hold the load back; every
+ * document the main frame commits is noted (a meta refresh or script navigation loop
+ * shows up as many); the collector's pushed snapshots are kept (page-script.ts), for a
+ * page whose main thread stops answering.
+ *
  *   const slot = await openSlot(browser, chromium.contextOptions)   // the proxy, if any
  *   const { loaderId } = await slot.session.send('Page.navigate', { url })
  *   await slot.loaded(loaderId)
@@ -13,7 +19,7 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'puppeteer-core'
 import { NetworkLog } from './network-log.ts'
-import { COLLECTOR_SCRIPT } from './page-script.ts'
+import { COLLECTOR_SCRIPT, parseSnapshot, type RawPageMetrics, SNAPSHOT_BINDING } from './page-script.ts'
 
 export interface Slot {
   context: BrowserContext
@@ -26,6 +32,14 @@ export interface Slot {
   painted(loaderId: string): boolean
   /** Resolves with a reason if the page's renderer crashes. */
   crashed: Promise<string>
+  /** URLs of the documents the main frame has committed, in order (the navigation's own first). */
+  documents(): readonly string[]
+  /** The loader of the newest document the main frame committed. */
+  latestLoader(): string | undefined
+  /** Resolves once the main frame has committed more than `count` documents, with those documents. */
+  documentsBeyond(count: number): Promise<readonly string[]>
+  /** The collector's latest pushed snapshot of the current document, or null. */
+  snapshot(): RawPageMetrics | null
 }
 
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
@@ -46,7 +60,33 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
       waiting.get(e.loaderId)?.(at)
     })
     const crashed = new Promise<string>((resolve) => page.once('error', (e) => resolve(e.message)))
+    session.on('Page.javascriptDialogOpening', (e) => {
+      // Leaving is allowed (beforeunload); every question gets "cancel", as from a person who walks away.
+      const accept = e.type === 'alert' || e.type === 'beforeunload'
+      session.send('Page.handleJavaScriptDialog', { accept }).catch(() => {})
+    })
+    let snapshot: RawPageMetrics | null = null
+    const documents: string[] = []
+    let latestLoader: string | undefined
+    const beyond: Array<{ count: number; resolve: (documents: readonly string[]) => void }> = []
+    session.on('Page.frameNavigated', (e) => {
+      if (e.frame.parentId || e.type === 'BackForwardCacheRestore' || e.frame.url === 'about:blank') return
+      documents.push(e.frame.url)
+      latestLoader = e.frame.loaderId
+      snapshot = null // a new document starts with its own snapshots
+      for (const waiter of beyond.filter((w) => documents.length > w.count)) {
+        beyond.splice(beyond.indexOf(waiter), 1)
+        waiter.resolve([...documents])
+      }
+    })
+    session.on('Runtime.bindingCalled', (e) => {
+      if (e.name !== SNAPSHOT_BINDING) return
+      snapshot = parseSnapshot(e.payload) ?? snapshot
+    })
     await Promise.all([
+      // Bindings reach only a session with Runtime enabled (sent in order: enable, then add).
+      session.send('Runtime.enable'),
+      session.send('Runtime.addBinding', { name: SNAPSHOT_BINDING }),
       session.send('Network.enable'),
       session.send('Page.enable'),
       session.send('Page.setLifecycleEventsEnabled', { enabled: true }),
@@ -59,7 +99,23 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
         else waiting.set(loaderId, resolve)
       })
     const painted = (loaderId: string) => paintedLoaders.has(loaderId)
-    return { context, page, session, log, loaded, painted, crashed }
+    return {
+      context,
+      page,
+      session,
+      log,
+      loaded,
+      painted,
+      crashed,
+      documents: () => documents,
+      latestLoader: () => latestLoader,
+      documentsBeyond: (count) =>
+        new Promise<readonly string[]>((resolve) => {
+          if (documents.length > count) resolve([...documents])
+          else beyond.push({ count, resolve })
+        }),
+      snapshot: () => snapshot,
+    }
   } catch (error) {
     await context.close().catch(() => {})
     throw error

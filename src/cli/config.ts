@@ -7,6 +7,7 @@
 import { isIP } from 'node:net'
 import { hostname } from 'node:os'
 import { type FlyGuest, parseGuest } from '../flame/index.ts'
+import { type AllowTarget, AllowTargetsError, parseAllowTargets } from '../net/allow-targets.ts'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
 export type PoolBackendName = 'process' | 'local' | 'fly'
@@ -59,6 +60,8 @@ export interface NodeConfig {
   navTimeoutMs: number
   queueTimeoutMs: number
   allowPrivate: boolean
+  /** WPS_ALLOW_TARGETS: private targets allowed one by one (metadata never). */
+  allowTargets: AllowTarget[]
   startsPerMinute: number
   /** Whose X-Forwarded-* headers to believe (WPS_TRUST_PROXY): none, all, a hop count, or addresses. */
   trustProxy: boolean | number | string
@@ -83,6 +86,15 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
     throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
   }
   return value
+}
+
+function allowTargets(env: NodeJS.ProcessEnv): AllowTarget[] {
+  try {
+    return parseAllowTargets(env.WPS_ALLOW_TARGETS)
+  } catch (error) {
+    if (error instanceof AllowTargetsError) throw new ConfigError(`WPS_ALLOW_TARGETS: ${error.message}`)
+    throw error
+  }
 }
 
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal']
@@ -156,6 +168,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     navTimeoutMs: integer(env, 'WPS_NAV_TIMEOUT_MS', 30_000, 1000),
     queueTimeoutMs: integer(env, 'WPS_QUEUE_TIMEOUT_MS', 120_000, 1000),
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
+    allowTargets: allowTargets(env),
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
     trustProxy: parseTrustProxy(env.WPS_TRUST_PROXY),
     publicUrl: publicUrl(env.WPS_PUBLIC_URL),

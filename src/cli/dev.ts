@@ -10,10 +10,14 @@
  * and nats-server gets a parent-death signal, so nothing outlives `wps dev`.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import net from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { knownRegion } from '../cluster/regions.ts'
 import { DEFAULT_TARGET_REGION, estimateRttMs } from '../latency/rtt.ts'
 import { parseArgs, UsageError } from './args.ts'
+import { listenError, portFlag } from './port-flag.ts'
 import { freePort, waitForPort } from './ports.ts'
+import { knownCodes } from './regions.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
@@ -24,17 +28,28 @@ export async function dev(argv: string[]): Promise<number> {
   if (regions.length === 0)
     throw new UsageError('wps dev needs --regions, e.g. `wps dev --regions ord,fra,syd`.')
   if (new Set(regions).size !== regions.length) throw new UsageError('--regions lists a region twice.')
-  const port = Number(options.port ?? process.env.PORT ?? 4000)
-  if (!Number.isInteger(port) || port < 0) throw new UsageError('--port must be a port number.')
+  // An unknown code would have no place on the map and no distance to the target: 0 ms, silently wrong.
+  const unknown = regions.filter((r) => !knownRegion(r))
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--regions: unknown region code ${unknown.join(', ')}. Known codes: ${knownCodes()}.`,
+    )
+  }
+  const port = typeof options.port === 'string' ? portFlag(options.port) : Number(process.env.PORT || 4000)
   const target = typeof options.target === 'string' ? options.target : DEFAULT_TARGET_REGION
+  if (!knownRegion(target)) {
+    throw new UsageError(`--target: unknown region code ${target}. Known codes: ${knownCodes()}.`)
+  }
 
   const natsBin = which('nats-server')
   if (!natsBin) {
     console.error(
-      'wps dev needs nats-server on PATH: apt-get install nats-server (npm test installs it too).',
+      'wps dev needs nats-server, which is not on PATH. Install it: as root, `npm start` (or `bash scripts/setup.sh`) ' +
+        'installs it, or run `apt-get install nats-server`; elsewhere download it from https://nats.io/download/ and put it on PATH.',
     )
     return 1
   }
+  await ensurePortFree(port)
   const children: ChildProcess[] = []
   const stopAll = async () => {
     await Promise.all(children.map((child) => stopChild(child)))
@@ -66,6 +81,16 @@ export async function dev(argv: string[]): Promise<number> {
 
   console.log(`World Page Speed dev cluster serving ${firstUrl} (regions ${regions.join(', ')}; ${natsUrl})`)
   return new Promise<number>(() => {})
+}
+
+/** Fail before starting anything when the page's port is taken, with the same words as `wps serve`. */
+async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return
+  const probe = net.createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error) => reject(listenError(error, '0.0.0.0', port)))
+    probe.listen(port, () => probe.close(() => resolve()))
+  })
 }
 
 function which(binary: string): string | null {

@@ -1,24 +1,17 @@
 /**
  * `wps <command>`: the one binary of World Page Speed. Each command lives in its own
- * module; this file only dispatches and turns errors into exit codes.
+ * module; this file only dispatches, answers `--help` (exit 0) without starting
+ * anything, and turns errors into exit codes (usage.ts lists them).
  *
  *   wps serve [--port N]            the web app and API
  *   wps run <url> [--region R] [--runs N] [--json]
  *   wps dev --regions ord,fra,syd   a local multi-region cluster
+ *   wps regions                     the region catalogue
  *   wps runner                      started by pool backends, not by people
  */
 import { UsageError } from './args.ts'
 import { ConfigError } from './config.ts'
-
-const USAGE = `World Page Speed — watch a page load from every region at once.
-
-Usage:
-  wps serve [--port N] [--host H] [--latency MS]   serve the web page and API (PORT, HOST env)
-  wps run <url> [--region R ...] [--runs N] [--json]  test one URL without a server
-  wps dev --regions a,b,c [--port N] [--target R]  a local multi-region cluster (NATS + one node per region)
-  wps runner                                       runner entry point started by pool backends
-
-Configuration is read from the environment; see README.md.`
+import { helpFor, isHelpFlag, USAGE } from './usage.ts'
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -26,25 +19,31 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serve,
   run: async () => (await import('./run.ts')).run,
   dev: async () => (await import('./dev.ts')).dev,
+  regions: async () => (await import('./regions.ts')).regions,
   runner: async () => (await import('./runner.ts')).runner,
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE)
+  if (!name || isHelpFlag(name) || name === 'help') {
+    const help = name === 'help' && rest[0] ? helpFor(rest[0]) : undefined
+    console.log(help ?? USAGE)
     return name ? 0 : 2
   }
-  const load = COMMANDS[name]
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (!load) {
     console.error(`Unknown command "${name}".\n\n${USAGE}`)
     return 2
+  }
+  if (rest.some(isHelpFlag)) {
+    console.log(helpFor(name) ?? USAGE)
+    return 0
   }
   try {
     return await (await load())(rest)
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`)
+      console.error(`${error.message}\n\n${helpFor(name) ?? USAGE}`)
       return 2
     }
     if (error instanceof ConfigError) {

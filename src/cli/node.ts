@@ -84,7 +84,18 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
   }
 }
 
-export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
+export interface StartNodeOptions {
+  httpUrl?: string
+  /** The pool's own log lines (grow, shrink, boot failures): `false` silences them (`wps run` without --verbose). */
+  poolLog?: false
+  /**
+   * How long measurements still running may go on once the node stops (the pool's
+   * shutdownTimeout; default 30 s). An interrupted `wps run` has no one to hand a late row to.
+   */
+  shutdownTimeoutMs?: number
+}
+
+export async function startNode(config: NodeConfig, options: StartNodeOptions = {}): Promise<Node> {
   // First, so a database that cannot be reached or migrated stops the node before it joins anything.
   const store = await openStore(config.storage)
   const nodeId = `${config.region}-${config.machineId}-${process.pid}`
@@ -97,6 +108,8 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     maxConcurrency: config.pool.maxConcurrency,
     idleShutdownAfter: config.pool.idleShutdownMs,
     bootTimeout: config.pool.bootTimeoutMs,
+    ...(options.poolLog === false ? { log: false as const } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeout: options.shutdownTimeoutMs } : {}),
   })
   const member = {
     node: nodeId,
@@ -116,12 +129,17 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
     // the runner enforces it where the browser runs
-    egress: { allowPrivate: config.allowPrivate, latencyMs: config.latencyMs },
+    egress: {
+      allowPrivate: config.allowPrivate,
+      latencyMs: config.latencyMs,
+      allowTargets: config.allowTargets.map((target) => target.text),
+    },
   })
   const speedTests = new SpeedTests({
     cluster,
     store,
     allowPrivate: config.allowPrivate,
+    allowTargets: config.allowTargets,
     deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
   })
   const retention: Retention | null =

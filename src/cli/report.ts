@@ -3,6 +3,7 @@
  * and a table of the final rows (stdout). Pure functions of the data.
  *
  *   progressLine(result)   // → 'ord  Loading page'
+ *   elapsedPrefix(start)   // → '[  1.2 s]', the time since `start` that prefixes each progress line
  *   resultTable(test)      // → aligned text table, one line per region
  */
 import type { RegionResult, SpeedTest } from '../speedtest/model.ts'
@@ -22,6 +23,11 @@ const STATUS_TEXT: Record<RegionResult['status'], string> = {
   loading: 'Loading page',
   complete: 'Complete',
   error: 'Error',
+}
+
+/** `[ 12.3 s] ` since `start`: progress a person (or a CI log) can read as a timeline. */
+export function elapsedPrefix(start: number, now = performance.now()): string {
+  return `[${((now - start) / 1000).toFixed(1).padStart(5)} s]`
 }
 
 export function progressLine(result: RegionResult): string {

@@ -1,38 +1,79 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--json]`: one test without a server, on an
- * in-process node. Progress goes to stderr, the result to stdout (a table, or with
- * --json exactly what `GET /api/tests/:id` returns). Exit 0 when every region completed
- * with an HTTP status below 400, 1 otherwise, 2 on a usage error.
+ * `wps run <url> [--region R ...] [--runs N] [--json] [--verbose]`: one test without a
+ * server, on an in-process node. Progress goes to stderr, each line with the time since
+ * the start; the result to stdout (a table, or with --json exactly what
+ * `GET /api/tests/:id` returns). Exit codes are usage.ts's EXIT_CODES: 0 every region
+ * completed with an HTTP status below 400, 1 otherwise, 2 on a usage error, 130/143
+ * when interrupted (Ctrl-C, SIGTERM) — a CI job stopped by its timeout must not pass.
+ *
+ *   $ wps run example.com --runs 3
+ *   [  0.0 s] Testing https://example.com/ from local
+ *   [  0.9 s] local  Loading page (run 1 of 3)
  */
 import type { SpeedTest } from '../speedtest/model.ts'
+import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
 import { readConfig } from './config.ts'
 import { startNode } from './node.ts'
-import { exitCodeFor, progressLine, resultTable } from './report.ts'
-import { onShutdownSignal } from './signals.ts'
+import { elapsedPrefix, exitCodeFor, progressLine, resultTable } from './report.ts'
+import { onShutdownSignal, signalExitCode } from './signals.ts'
+
+function parseRuns(value: string): number {
+  const runs = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!(runs >= 1 && runs <= MAX_RUNS)) {
+    throw new UsageError(`--runs must be a whole number from 1 to ${MAX_RUNS}, got "${value}".`)
+  }
+  return runs
+}
+
+const STOP_RUNNING_WITHIN_MS = 1000
 
 export async function run(argv: string[]): Promise<number> {
-  const { positionals, options } = parseArgs(argv, { region: 'list', json: 'flag', runs: 'value' })
+  const start = performance.now()
+  const { positionals, options } = parseArgs(argv, {
+    region: 'list',
+    json: 'flag',
+    runs: 'value',
+    verbose: 'flag',
+  })
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
+  const runs = typeof options.runs === 'string' ? parseRuns(options.runs) : undefined
+  const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
   const config = readConfig(process.env, { backend: 'local', memoryStore: true })
-  const node = await startNode(config)
-  onShutdownSignal(async () => {
-    await node.stop()
+  // Interrupted, the measurement still running is not waited for: its runner and browser stop within a second.
+  const node = await startNode(config, {
+    shutdownTimeoutMs: STOP_RUNNING_WITHIN_MS,
+    ...(options.verbose ? {} : { poolLog: false as const }),
   })
+  onShutdownSignal(
+    async (signal) => {
+      say(`${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping…`)
+      await node.stop()
+    },
+    { exitCode: signalExitCode },
+  )
   try {
-    const runs = options.runs === undefined ? undefined : Number(options.runs)
-    const started = await node.speedTests.start({ url: positionals[0], regions: options.region, runs })
+    const regions = options.region as string[] | undefined
+    const available = [...new Set(node.cluster.members().map((m) => m.region))].sort()
+    const unknown = (regions ?? []).filter((r) => !available.includes(r))
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--region ${unknown.join(', ')}: no node measures from ${unknown.length > 1 ? 'those regions' : 'that region'} here. ` +
+          `Available: ${available.join(', ')}. (\`wps regions\` lists every code a node can be started with.)`,
+      )
+    }
+    const started = await node.speedTests.start({ url: positionals[0], regions, runs })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
       return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1
     }
-    console.error(`Testing ${started.test.url} from ${started.test.results.map((r) => r.region).join(', ')}`)
+    say(`Testing ${started.test.url} from ${started.test.results.map((r) => r.region).join(', ')}`)
     const test = await new Promise<SpeedTest>((resolve) => {
       void node.speedTests.subscribe(started.test.id, (event) => {
-        if (event.type === 'region') console.error(progressLine(event.result))
+        if (event.type === 'region') say(progressLine(event.result))
         else resolve(event.test)
       })
     })

@@ -6,10 +6,11 @@
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../server/app.ts'
-import { parseArgs } from './args.ts'
+import { parseArgs, UsageError } from './args.ts'
 import { readConfig } from './config.ts'
 import { type Node, startNode } from './node.ts'
 import { nodeTestService } from './node-service.ts'
+import { listenError, portFlag } from './port-flag.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -30,12 +31,19 @@ export function createNodeServer(node: Node): Promise<FastifyInstance> {
   })
 }
 
+function latencyFlag(value: string): number {
+  const ms = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN
+  if (!(ms >= 0)) throw new UsageError(`--latency must be a whole number of milliseconds, got "${value}".`)
+  return ms
+}
+
 export async function serve(argv: string[]): Promise<number> {
   const { options } = parseArgs(argv, { port: 'value', host: 'value', latency: 'value' })
   const env = { ...process.env }
-  if (typeof options.port === 'string') env.PORT = options.port
+  // Flags are checked here, in the CLI's words; the environment is checked by readConfig, in its own.
+  if (typeof options.port === 'string') env.PORT = String(portFlag(options.port))
   if (typeof options.host === 'string') env.HOST = options.host
-  if (typeof options.latency === 'string') env.WPS_LATENCY_MS = options.latency
+  if (typeof options.latency === 'string') env.WPS_LATENCY_MS = String(latencyFlag(options.latency))
   const config = readConfig(env)
   const node = await startNode(config)
   const app = await createNodeServer(node)
@@ -43,7 +51,7 @@ export async function serve(argv: string[]): Promise<number> {
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await node.stop()
-    throw error
+    throw listenError(error, config.host, config.port)
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port

@@ -119,7 +119,11 @@ export function forwardRequest(
 
 function relayResponse(response: http.IncomingMessage, res: http.ServerResponse, toClient: DelayLine): void {
   toClient.push(() => {
-    res.writeHead(response.statusCode ?? 502, response.statusMessage, withoutHopByHop(response.rawHeaders))
+    res.writeHead(
+      response.statusCode ?? 502,
+      response.statusMessage,
+      withoutOurHeaders(withoutHopByHop(response.rawHeaders)),
+    )
   })
   response.on('data', (chunk: Buffer) => {
     toClient.push(() => {
@@ -131,6 +135,19 @@ function relayResponse(response: http.IncomingMessage, res: http.ServerResponse,
   })
   response.on('end', () => toClient.push(() => res.end()))
   response.on('error', () => toClient.push(() => res.destroy()))
+}
+
+/**
+ * `x-wps-*` headers are the proxy's own words to the browser layer (`x-wps-proxy-error`
+ * says the guard refused a target); a site that sends them must not be believed, so
+ * they are dropped from every upstream response before it reaches the browser.
+ */
+export function withoutOurHeaders(rawHeaders: string[]): string[] {
+  const kept: string[] = []
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!rawHeaders[i]!.toLowerCase().startsWith('x-wps-')) kept.push(rawHeaders[i]!, rawHeaders[i + 1]!)
+  }
+  return kept
 }
 
 const HOP_BY_HOP = new Set([

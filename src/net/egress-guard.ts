@@ -7,22 +7,64 @@
  *
  *   publicAddressesOnly('10.0.0.5', 80)     // 'private' (refused: the reason is the address class)
  *   publicAddressesOnly('93.184.216.34', 443) // null (allowed)
+ *   const guard = createEgressGuard({ allowTargets: parseAllowTargets('10.1.2.0/24') })
+ *   guard('10.1.2.3', 5432)                   // null (WPS_ALLOW_TARGETS names it)
+ *   guard('169.254.169.254', 80)              // 'metadata' (never allowed)
  *   blockedCode('private', '10.0.0.5')       // 'EBLOCKED:private:10.0.0.5'
  *   parseBlockedCode('EBLOCKED:private:10.0.0.5') // { reason: 'private', address: '10.0.0.5' }
  *
  * A refusal travels like any other upstream failure: as an errno-like code in the
  * proxy's failure record and its `x-wps-proxy-error` header, which the browser layer
  * turns into the error code `blocked_address`.
+ *
+ * The order of the checks is the policy: a cloud metadata address is refused whatever
+ * else is configured; then an address `WPS_ALLOW_TARGETS` names is allowed (allow-targets.ts);
+ * then anything not public (address-class.ts) is refused, and so is any address of this
+ * machine's own interfaces (own-addresses.ts), public or not (`own-address`).
  */
-import { classifyAddress } from './address-class.ts'
+import { type AddressClass, carriedIpv4, classifyAddress } from './address-class.ts'
+import { type AllowTarget, isAllowedTarget } from './allow-targets.ts'
+import { formatIpv4 } from './ip.ts'
+import { isOwnAddress, ownAddresses } from './own-addresses.ts'
 
 /** null: the connection may be opened; otherwise why not (e.g. the address class). */
 export type EgressGuard = (address: string, port: number) => string | null
 
-/** The production guard: only public addresses. */
-export const publicAddressesOnly: EgressGuard = (address) => {
-  const kind = classifyAddress(address)
-  return kind === 'public' ? null : kind
+export type Refusal = Exclude<AddressClass, 'public'> | 'own-address'
+
+export interface EgressGuardOptions {
+  /** WPS_ALLOW_TARGETS, parsed. */
+  allowTargets?: readonly AllowTarget[]
+  /** This machine's addresses (canonical text); defaults to its interfaces, read now and then. */
+  ownAddresses?: () => ReadonlySet<string>
+}
+
+export function createEgressGuard(
+  options: EgressGuardOptions = {},
+): (address: string, port: number) => Refusal | null {
+  const allowTargets = options.allowTargets ?? []
+  const own = options.ownAddresses ?? (() => ownAddresses())
+  return (address, port) => {
+    const kind = classifyAddress(address)
+    if (kind === 'metadata') return kind
+    if (isAllowedTarget(allowTargets, address, port)) return null
+    if (kind !== 'public') return kind
+    const carried = carriedIpv4(address)
+    const mine = own()
+    if (isOwnAddress(address, mine) || (carried !== null && isOwnAddress(formatIpv4(carried), mine))) {
+      return 'own-address'
+    }
+    return null
+  }
+}
+
+/** The production guard without an allow-list: only public addresses that are not this machine's. */
+export const publicAddressesOnly: EgressGuard = createEgressGuard()
+
+/** A refusal in words, for messages: 'own-address' → "one of this machine's own addresses". */
+export function describeRefusal(reason: string): string {
+  if (reason === 'own-address') return "one of this machine's own addresses"
+  return `${/^[aeiou]/.test(reason) ? 'an' : 'a'} ${reason} address`
 }
 
 export const BLOCKED_PREFIX = 'EBLOCKED'

@@ -4,10 +4,12 @@
  *
  *   { allowPrivate: false, latencyMs: 0 }    // production: refuse non-public addresses
  *   { allowPrivate: true,  latencyMs: 238 }  // wps dev "from Sydney": delay, refuse nothing
+ *   { allowPrivate: false, latencyMs: 0, allowTargets: ['10.1.2.0/24'] }  // WPS_ALLOW_TARGETS
  *
  * One proxy on the runner's 127.0.0.1 that every connection of every page crosses.
  * Unless private targets are allowed it refuses any upstream whose resolved address is
- * not public — redirects and subresources included, which the URL policy (the typed URL
+ * not public or is the runner machine's own, but for those `allowTargets` names (never a
+ * metadata address, src/net/egress-guard.ts) — redirects and subresources included, which the URL policy (the typed URL
  * only) cannot see. It also emulates `latencyMs` (0: no delay). There is always one,
  * also with private targets allowed: the proxy does the DNS lookups of the page's
  * names, so the browser never resolves anything itself. A runner on a machine of its
@@ -18,24 +20,33 @@
  *   await BrowserHost.launch({ proxyServer: proxy.url })
  */
 import { startLatencyProxy } from '../latency/proxy.ts'
-import { publicAddressesOnly } from '../net/egress-guard.ts'
+import { AllowTargetsError, parseAllowTargets } from '../net/allow-targets.ts'
+import { createEgressGuard } from '../net/egress-guard.ts'
 
 export interface EgressPolicy {
   /** Allow loopback, private, link-local… targets (tests, intranets). */
   allowPrivate: boolean
   /** Round-trip time to add to every connection (latency emulator), 0 = none. */
   latencyMs: number
+  /**
+   * WPS_ALLOW_TARGETS entries as written (`10.1.2.0/24`, `127.0.0.1:8080`): text, so the
+   * policy crosses process and network boundaries as plain data; the runner parses them.
+   */
+  allowTargets?: readonly string[]
 }
 
 /** A key naming a policy, for a runner resource. */
 export function egressKey(policy: EgressPolicy): string {
-  return `egress:${policy.allowPrivate ? 'any' : 'public'}:${Math.max(0, policy.latencyMs)}`
+  const allowed = policy.allowTargets?.length ? `:${policy.allowTargets.join(',')}` : ''
+  return `egress:${policy.allowPrivate ? 'any' : 'public'}:${Math.max(0, policy.latencyMs)}${allowed}`
 }
 
 export function startEgressProxy(policy: EgressPolicy): ReturnType<typeof startLatencyProxy> {
   return startLatencyProxy({
     rttMs: Math.max(0, policy.latencyMs),
-    ...(policy.allowPrivate ? {} : { guard: publicAddressesOnly }),
+    ...(policy.allowPrivate
+      ? {}
+      : { guard: createEgressGuard({ allowTargets: parseAllowTargets(policy.allowTargets?.join(',')) }) }),
   })
 }
 
@@ -45,5 +56,14 @@ export function parseEgressPolicy(value: unknown): EgressPolicy | null {
   const allowPrivate = Reflect.get(value, 'allowPrivate')
   const latencyMs = Reflect.get(value, 'latencyMs')
   if (typeof allowPrivate !== 'boolean' || typeof latencyMs !== 'number' || !(latencyMs >= 0)) return null
-  return { allowPrivate, latencyMs }
+  const allowTargets: unknown = Reflect.get(value, 'allowTargets')
+  if (allowTargets === undefined) return { allowPrivate, latencyMs }
+  if (!Array.isArray(allowTargets) || !allowTargets.every((entry) => typeof entry === 'string')) return null
+  try {
+    parseAllowTargets(allowTargets.join(','))
+  } catch (error) {
+    if (error instanceof AllowTargetsError) return null
+    throw error
+  }
+  return { allowPrivate, latencyMs, allowTargets }
 }

@@ -24,6 +24,7 @@ import {
   type MulticallResult,
   multicall,
 } from '../cluster/index.ts'
+import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type TestStore } from '../store/index.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { followRemote, serveFollow } from './follow.ts'
@@ -68,6 +69,8 @@ export interface SpeedTestsOptions {
   cluster: Cluster
   store: TestStore
   allowPrivate: boolean
+  /** WPS_ALLOW_TARGETS, parsed (src/net/allow-targets.ts). */
+  allowTargets?: readonly AllowTarget[]
   /** Hard limit on one region's measurement, queueing and booting included. */
   deadlineMs: number
   /** How long a finished run stays in memory for live subscribers before the store answers alone. */
@@ -103,7 +106,10 @@ export class SpeedTests {
     }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
-    const blocked = await checkTarget(normalized.url, { allowPrivate: this.#options.allowPrivate })
+    const blocked = await checkTarget(normalized.url, {
+      allowPrivate: this.#options.allowPrivate,
+      ...(this.#options.allowTargets ? { allowTargets: this.#options.allowTargets } : {}),
+    })
     if (blocked) return { ok: false, error: blocked }
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { classifyAddress } from '../net/address-class.ts'
+import { parseAllowTargets } from '../net/allow-targets.ts'
 import { checkTarget, normalizeUrl } from './url-policy.ts'
 
 const normalized = (input: unknown) => {
@@ -79,6 +80,25 @@ describe('checkTarget', () => {
       resolve: async () => ['93.184.216.34'],
     })
     assert.equal(ok, null)
+  })
+
+  it('WPS_ALLOW_TARGETS lets the named address and port through, and nothing else', async () => {
+    const allowTargets = parseAllowTargets('127.0.0.1:8080,10.1.2.0/24,169.254.0.0/16')
+    const check = (url: string) => checkTarget(new URL(url), { allowPrivate: false, allowTargets })
+    assert.equal(await check('http://127.0.0.1:8080/'), null)
+    assert.equal(await check('http://[::ffff:127.0.0.1]:8080/'), null)
+    assert.match((await check('http://127.0.0.1:8081/'))?.message ?? '', /127\.0\.0\.1 is a loopback address/)
+    assert.match((await check('http://127.0.0.1/'))?.message ?? '', /loopback/, 'port 80 is another target')
+    assert.equal(await check('https://10.1.2.3/'), null)
+    assert.match((await check('https://10.1.3.3/'))?.message ?? '', /private/)
+    assert.match((await check('http://169.254.169.254/'))?.message ?? '', /a metadata address/)
+  })
+
+  it('names the documentation and embedded-IPv4 ranges the registries list', async () => {
+    const check = (url: string) => checkTarget(new URL(url), { allowPrivate: false })
+    assert.match((await check('http://203.0.113.5/'))?.message ?? '', /a documentation address/)
+    assert.match((await check('http://[::127.0.0.1]/'))?.message ?? '', /a loopback address/)
+    assert.match((await check('http://[2002:a00:5::1]/'))?.message ?? '', /a private address/)
   })
 
   it('resolves localhost through the system resolver and blocks it', async () => {

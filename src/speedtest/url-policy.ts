@@ -9,11 +9,16 @@
  *   await checkTarget(new URL('http://127.0.0.1/'), { allowPrivate: false })
  *   // → { code: 'blocked_address', message: '127.0.0.1 is a loopback address…' }
  *
- * `WPS_ALLOW_PRIVATE=1` lifts the address check, for tests and intranets.
+ * `WPS_ALLOW_PRIVATE=1` lifts the address check, for tests and intranets;
+ * `WPS_ALLOW_TARGETS` allows private targets one by one (src/net/allow-targets.ts), with
+ * the very rules the egress proxy applies to every connection (src/net/egress-guard.ts):
+ *
+ *   await checkTarget(new URL('http://10.1.2.3:8080/'), { allowPrivate: false, allowTargets })  // null
  */
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { classifyAddress } from '../net/address-class.ts'
+import type { AllowTarget } from '../net/allow-targets.ts'
+import { createEgressGuard, describeRefusal } from '../net/egress-guard.ts'
 
 export interface PolicyError {
   code: 'invalid_url' | 'blocked_address'
@@ -57,6 +62,8 @@ export function normalizeUrl(input: unknown): Normalized {
 
 export interface TargetCheckOptions {
   allowPrivate: boolean
+  /** WPS_ALLOW_TARGETS, parsed: private targets allowed one by one. */
+  allowTargets?: readonly AllowTarget[]
   /** Injected for tests of the resolution step; defaults to the system resolver. */
   resolve?: (host: string) => Promise<string[]>
 }
@@ -65,7 +72,8 @@ const systemResolve = async (host: string): Promise<string[]> =>
   (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address)
 
 /**
- * Resolves the host and refuses it when any of its addresses is not public. Returns null
+ * Resolves the host and refuses it when the egress guard would refuse any of its
+ * addresses (not public, this machine's own, not allowed by WPS_ALLOW_TARGETS). Returns null
  * when the target may be loaded. A name that does not resolve is allowed through: the
  * browser will report it as `dns_failure`, which is the honest result for the user.
  */
@@ -81,13 +89,15 @@ export async function checkTarget(url: URL, options: TargetCheckOptions): Promis
       return null
     }
   }
+  const guard = createEgressGuard({ allowTargets: options.allowTargets ?? [] })
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
   for (const address of addresses) {
-    const kind = classifyAddress(address)
-    if (kind !== 'public') {
+    const refused = guard(address, port)
+    if (refused !== null) {
       const shown = address === host ? address : `${host} resolves to ${address}, which`
       return {
         code: 'blocked_address',
-        message: `${shown} is a ${kind} address; only public addresses can be tested.`,
+        message: `${shown} is ${describeRefusal(refused)}; only public addresses can be tested.`,
       }
     }
   }

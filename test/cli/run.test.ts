@@ -75,10 +75,10 @@ describe('wps run', () => {
     assert.equal((await wps(['frobnicate'])).code, 2)
   })
 
-  it('exits 1 for an unknown region and a blocked address', async () => {
+  it('exits 2 for an unknown region, 1 for a blocked address', async () => {
     const region = await wps(['run', `${site.url}/`, '--region', 'xyz'])
-    assert.equal(region.code, 1)
-    assert.match(region.stderr, /unknown_region/)
+    assert.equal(region.code, 2)
+    assert.match(region.stderr, /--region xyz: .*Available: local/)
     const blocked = await wps(['run', `${site.url}/`], { WPS_ALLOW_PRIVATE: '0' })
     assert.equal(blocked.code, 1)
     assert.match(blocked.stderr, /blocked_address/)

@@ -108,6 +108,20 @@ describe('egress guard in the browser proxy', () => {
     assert.ok(m.metrics.load !== null && m.metrics.fcp !== null, JSON.stringify(m.metrics))
   })
 
+  it('a site cannot fake the verdict: our x-wps-* headers are dropped from its answers', async () => {
+    const path = FACTS.fakeBlocked.path
+    const answer = await rawRequest(
+      proxy.port,
+      `GET ${allowed.url}${path} HTTP/1.1\r\nHost: 127.0.0.1:${allowed.port}\r\nConnection: close\r\n\r\n`,
+    )
+    assert.match(answer.text, /^HTTP\/1\.1 502/)
+    assert.match(answer.text, /Pretending to be the proxy/)
+    assert.doesNotMatch(answer.text, /x-wps-/i)
+    const m = await host.measure(`${allowed.url}${path}`, { timeoutMs: 10_000 })
+    assert.equal(m.error?.code, 'http_error', JSON.stringify(m.error))
+    assert.equal(m.httpStatus, FACTS.fakeBlocked.status)
+  })
+
   it('the production guard refuses 127.0.0.1 itself', async () => {
     const strict = await startLatencyProxy({ rttMs: 0, guard: publicAddressesOnly })
     const strictHost = await BrowserHost.launch({ proxyServer: strict.url })

@@ -6,6 +6,9 @@ test('each known error code has a friendly title, unknown ones a generic one', (
   assert.equal(errorTitle('dns_failure'), 'Domain not found')
   assert.equal(errorTitle('timeout'), 'Timed out')
   assert.equal(errorTitle('runner_lost'), 'Runner lost')
+  assert.equal(errorTitle('page_unresponsive'), 'Page stopped responding')
+  assert.equal(errorTitle('navigation_loop'), 'Navigation loop')
+  assert.equal(errorTitle('download'), 'A download, not a page')
   assert.equal(errorTitle('something_new'), 'Failed')
 })
 
