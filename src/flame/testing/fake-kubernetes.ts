@@ -232,12 +232,12 @@ export class FakeKubernetes {
     return fake
   }
 
-  /** A pod that exists without a process here: Running, scheduled, with a uid. */
+  /** A pod that exists without a process here: scheduled, with a uid, Running unless `status` says otherwise. */
   addPod(pod: Pod): StoredPod {
     const stored = this.store(pod)
     stored.spec.nodeName ??= 'fake-node'
-    stored.status = { phase: 'Running', podIP: '127.0.0.1', startTime: timestamp() }
-    return stored
+    stored.status = { phase: 'Running', podIP: '127.0.0.1', startTime: timestamp(), ...pod.status }
+    return structuredClone(stored)
   }
 
   /** A deep copy of the pod as the API would return it, or undefined when there is none. */
@@ -263,7 +263,7 @@ export class FakeKubernetes {
   }
 
   async close(): Promise<void> {
-    for (const [name, proc] of this.processes) this.signal(proc, 'SIGKILL')
+    for (const proc of this.processes.values()) this.signal(proc, 'SIGKILL')
     await Promise.all([...this.processes.values()].map((p) => p.exited))
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
