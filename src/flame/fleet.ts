@@ -16,9 +16,9 @@
  */
 
 import { describeExit, type RunnerExit } from './backend.ts'
+import type { Counters } from './counters.ts'
 import type { PoolSettings } from './options.ts'
 import type { Runner } from './runner.ts'
-import type { Counters } from './stats.ts'
 
 export interface Slot {
   runner: Runner

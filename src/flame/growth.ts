@@ -13,11 +13,11 @@
  *   await growth.settled()   // every boot in flight has ended (shutdown waits for this)
  */
 
+import type { Counters } from './counters.ts'
 import { FlameError } from './errors.ts'
 import type { Fleet } from './fleet.ts'
 import type { PoolSettings } from './options.ts'
 import { Runner } from './runner.ts'
-import type { Counters } from './stats.ts'
 
 export class Growth {
   lastBootError: FlameError | undefined
@@ -87,6 +87,7 @@ export class Growth {
       heartbeatMs: this.settings.heartbeatInterval,
       parentTimeoutMs: this.settings.parentTimeout,
       failsafeMs: this.settings.failsafeTimeout,
+      log: this.settings.log,
     })
     this.fleet.track(runner)
     if (demand) {

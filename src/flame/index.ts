@@ -16,18 +16,35 @@
  *   await pool.call(hello, 'world', { onMessage: console.log })   // → 'hello world'
  */
 
-export type { Backend, BootSpec, ParentChannel, RunnerConnection, RunnerExit } from './backend.ts'
+export type {
+  Backend,
+  BootSpec,
+  ClosableParentChannel,
+  ParentChannel,
+  RunnerConnection,
+  RunnerExit,
+} from './backend.ts'
 export { describeExit } from './backend.ts'
 export { LocalBackend, type LocalBackendOptions } from './backends/local.ts'
 export {
-  ProcessBackend,
-  type ProcessBackendOptions,
-  type StartRunnerOptions,
-  startRunner,
-} from './backends/process.ts'
+  MachineBackend,
+  type MachineBackendOptions,
+  type MachineRequest,
+  type Machines,
+} from './backends/machine.ts'
+export { ProcessBackend, type ProcessBackendOptions } from './backends/process.ts'
 export { FlameError, type FlameErrorCode, type RemoteErrorInfo } from './errors.ts'
 export { type RunnerHost, type ServeRunnerOptions, serveRunner } from './host.ts'
-export { PARENT_ENV, Parent, type ParentInfo } from './parent.ts'
+export { type Expectation, NatsLink, type NatsLinkOptions, type RunnerLink } from './nats-link.ts'
+export {
+  type NatsLinkInfo,
+  PARENT_ENV,
+  PARENT_ID,
+  Parent,
+  type ParentInfo,
+  ParentVersionError,
+  PROTOCOL_VERSION,
+} from './parent.ts'
 export {
   type CallOptions,
   type Placement,
@@ -37,4 +54,5 @@ export {
   type RunnerStats,
 } from './pool.ts'
 export type { FromRunner, ToRunner } from './protocol.ts'
+export { type StartRunnerOptions, startRunner } from './start-runner.ts'
 export { defineTask, type Resource, type Task, type TaskContext, type TaskRegistry, tasks } from './task.ts'

@@ -28,12 +28,13 @@
  */
 
 import { abortError, type CallOptions } from './call.ts'
+import { type Counters, newCounters } from './counters.ts'
 import { FlameError } from './errors.ts'
 import { Fleet } from './fleet.ts'
 import { Growth } from './growth.ts'
 import { type PoolOptions, type PoolSettings, resolveOptions } from './options.ts'
 import { Scheduler } from './scheduler.ts'
-import { type Counters, newCounters, type PoolStats, snapshot } from './stats.ts'
+import { type PoolStats, snapshot } from './stats.ts'
 import type { Task } from './task.ts'
 
 export type { CallOptions, Placement } from './call.ts'
@@ -113,6 +114,8 @@ export class Pool {
       await this.growth.settled()
       // runners whose boot finished during shutdown were admitted and retired; wait for them too
       await Promise.all([...this.fleet.live.values()].map((s) => s.runner.exited))
+      // machines whose destroy is still being retried
+      await this.settings.backend.drain?.()
     })()
     return this.stopping
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { Parent, type ParentInfo } from './parent.ts'
+import { Parent, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
 import { Pool } from './pool.ts'
 import { defineTask } from './task.ts'
 import { fixtureBackend, runnerFixture, tsxLoader } from './testing/backends.ts'
@@ -107,6 +107,8 @@ describe('ProcessBackend runners never outlive their purpose', () => {
 
   function spawnBareRunner(info: Partial<ParentInfo>) {
     const parent: ParentInfo = {
+      v: PROTOCOL_VERSION,
+      parentId: 'test-parent',
       runnerId: 'bare-1',
       pool: 'bare',
       backend: 'test',

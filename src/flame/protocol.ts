@@ -37,3 +37,21 @@ export type FromRunner =
   | { t: 'err'; id: number; code: ErrCode; error: RemoteErrorInfo }
   /** The runner is exiting on its own accord (signal, lost parent, shutdown done). */
   | { t: 'bye'; reason: string }
+
+const FROM_RUNNER = new Set(['ready', 'msg', 'ok', 'err', 'bye'])
+const TO_RUNNER = new Set(['run', 'cancel', 'ping', 'shutdown'])
+
+function tagOf(value: unknown): string {
+  const t = typeof value === 'object' && value !== null ? Reflect.get(value, 't') : undefined
+  return typeof t === 'string' ? t : ''
+}
+
+/** A message that arrived over a link: is it one a runner sends? (The shape beyond `t` is the peer's contract.) */
+export function isFromRunner(value: unknown): value is FromRunner {
+  return FROM_RUNNER.has(tagOf(value))
+}
+
+/** A message that arrived over a link: is it one a pool sends? */
+export function isToRunner(value: unknown): value is ToRunner {
+  return TO_RUNNER.has(tagOf(value))
+}

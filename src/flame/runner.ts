@@ -16,7 +16,7 @@
 
 import { type Backend, describeExit, type RunnerConnection, type RunnerExit } from './backend.ts'
 import { FlameError, type RemoteErrorInfo } from './errors.ts'
-import type { ParentInfo } from './parent.ts'
+import { PARENT_ID, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
 import type { ErrCode, FromRunner } from './protocol.ts'
 
 /** Where a call's outcome goes. Exactly one of ok / err / lost is called, once. */
@@ -35,6 +35,7 @@ export interface RunnerSettings {
   failsafeMs: number
   /** After asking a runner to shut down with `timeout`, kill it if still alive `timeout + killGrace` later. */
   killGrace?: number
+  log?: (line: string) => void
 }
 
 export type RunnerState = 'booting' | 'ready' | 'draining' | 'exited'
@@ -89,7 +90,7 @@ export class Runner {
         clearTimeout(timer)
         signal.removeEventListener('abort', onAbort)
         attempt.abort(err)
-        this.conn?.kill()
+        this.hardKill()
         reject(err)
       }
       const onAbort = (): void =>
@@ -102,6 +103,8 @@ export class Runner {
       signal.addEventListener('abort', onAbort, { once: true })
 
       const parent: ParentInfo = {
+        v: PROTOCOL_VERSION,
+        parentId: PARENT_ID,
         runnerId: this.id,
         pool: this.settings.pool,
         backend: this.backend.name,
@@ -112,7 +115,7 @@ export class Runner {
       this.backend.boot({ runnerId: this.id, parent, signal: attempt.signal }).then(
         (conn) => {
           this.conn = conn
-          if (settled) return conn.kill()
+          if (settled) return this.hardKill()
           conn.onMessage((m) => {
             if (m.t === 'ready' && this.state === 'booting') {
               if (settled) return
@@ -186,7 +189,14 @@ export class Runner {
 
   /** Hard stop. */
   kill(): void {
-    if (this.state !== 'exited') this.conn?.kill()
+    if (this.state !== 'exited') this.hardKill()
+  }
+
+  private hardKill(): void {
+    // the backend retries a failing kill itself; what reaches here is its final word
+    this.conn
+      ?.kill()
+      .catch((err: unknown) => this.settings.log?.(`kill of ${this.id} failed: ${message(err)}`))
   }
 
   private receive(m: FromRunner): void {

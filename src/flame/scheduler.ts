@@ -30,12 +30,12 @@ import {
   settle,
   waitTimeout,
 } from './call.ts'
+import type { Counters } from './counters.ts'
 import type { FlameError } from './errors.ts'
 import type { Fleet, Slot } from './fleet.ts'
 import type { PoolSettings } from './options.ts'
 import { Queue } from './queue.ts'
 import type { CallSink, Runner } from './runner.ts'
-import type { Counters } from './stats.ts'
 
 export class Scheduler {
   private readonly queue = new Queue<PendingCall>()

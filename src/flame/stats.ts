@@ -9,6 +9,7 @@
  *   //     freeSlots: 1, waiting: 0, boots: 2, bootFailures: 0, ..., runnerDetails: [...] }
  */
 
+import type { Counters } from './counters.ts'
 import type { Fleet } from './fleet.ts'
 import type { PoolSettings } from './options.ts'
 import type { RunnerState } from './runner.ts'
@@ -22,7 +23,7 @@ export interface RunnerStats {
   pid: number | null
 }
 
-export interface PoolStats {
+export interface PoolStats extends Counters {
   name: string
   min: number
   max: number
@@ -37,35 +38,7 @@ export interface PoolStats {
   /** Free slots on ready runners. */
   freeSlots: number
   waiting: number
-  boots: number
-  bootFailures: number
-  runnerDeaths: number
-  idleShutdowns: number
-  calls: number
-  succeeded: number
-  failed: number
-  timeouts: number
   runnerDetails: RunnerStats[]
-}
-
-/** Running totals since the pool started; each part of the pool bumps its own. */
-export type Counters = Pick<
-  PoolStats,
-  'boots' | 'bootFailures' | 'runnerDeaths' | 'idleShutdowns' | 'calls' | 'succeeded' | 'failed' | 'timeouts'
->
-
-export function newCounters(): Counters {
-  // this key order is the order the counters appear in `stats()`
-  return {
-    boots: 0,
-    bootFailures: 0,
-    runnerDeaths: 0,
-    idleShutdowns: 0,
-    calls: 0,
-    succeeded: 0,
-    failed: 0,
-    timeouts: 0,
-  }
 }
 
 export function snapshot(

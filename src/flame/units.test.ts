@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { type FlameError, serializeError } from './errors.ts'
-import { Parent } from './parent.ts'
+import { Parent, type ParentInfo, ParentVersionError, PROTOCOL_VERSION } from './parent.ts'
 import { Queue } from './queue.ts'
 import { Resources } from './resources.ts'
 import { Terminator } from './terminator.ts'
@@ -140,7 +140,9 @@ describe('errors and parent record', () => {
   })
 
   it('round-trips the parent record through FLAME_PARENT', () => {
-    const info = {
+    const info: ParentInfo = {
+      v: PROTOCOL_VERSION,
+      parentId: 'host-1-abcd',
       runnerId: 'p-1',
       pool: 'p',
       backend: 'process',
@@ -149,6 +151,38 @@ describe('errors and parent record', () => {
       failsafeMs: 20000,
     }
     assert.deepEqual(Parent.get({ FLAME_PARENT: Parent.encode(info) }), info)
+    const linked: ParentInfo = {
+      ...info,
+      link: {
+        kind: 'nats',
+        servers: ['nats://127.0.0.1:4222'],
+        token: 'x'.repeat(32),
+        subjectPrefix: 'flame',
+      },
+    }
+    assert.deepEqual(Parent.decode(Parent.encode(linked)), linked)
     assert.equal(Parent.get({}), null)
+  })
+
+  it('refuses a parent record of another protocol version, and a malformed one, clearly', () => {
+    const other = Buffer.from(JSON.stringify({ v: PROTOCOL_VERSION + 1, runnerId: 'p-1' })).toString(
+      'base64url',
+    )
+    assert.throws(
+      () => Parent.decode(other),
+      (err: unknown) => {
+        assert.ok(err instanceof ParentVersionError)
+        assert.match(
+          err.message,
+          new RegExp(`protocol v${PROTOCOL_VERSION + 1}, but this runner speaks v${PROTOCOL_VERSION}`),
+        )
+        return true
+      },
+    )
+    const noHeartbeat = Buffer.from(
+      JSON.stringify({ v: PROTOCOL_VERSION, parentId: 'a', runnerId: 'b', pool: 'p', backend: 'x' }),
+    ).toString('base64url')
+    assert.throws(() => Parent.decode(noHeartbeat), /bad or missing "heartbeatMs"/)
+    assert.throws(() => Parent.decode('%%%'), /not a FLAME parent record/)
   })
 })

@@ -56,7 +56,7 @@ export class LocalBackend implements Backend {
   kill(runnerId: string): boolean {
     const link = this.links.get(runnerId)
     if (!link) return false
-    link.kill()
+    void link.kill()
     return true
   }
 }
@@ -105,7 +105,7 @@ class LocalLink implements RunnerConnection {
     else this.exitListeners.push(listener)
   }
 
-  kill(): void {
+  async kill(): Promise<void> {
     if (this.exitInfo) return
     this.early = []
     this.report({ code: null, signal: 'SIGKILL' })

@@ -15,18 +15,16 @@
  *
  *   // the app's `runner` command
  *   await import('../browser/tasks.ts')   // defineTask(...) calls
- *   await startRunner()
+ *   await startRunner()                   // start-runner.ts: over IPC here, as the parent record has no link
  *
  * The child's stdout goes to the parent's stderr by default, so a runner's chatter never
  * mixes into a parent that prints data on stdout.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process'
-import type { Backend, BootSpec, ParentChannel, RunnerConnection, RunnerExit } from '../backend.ts'
-import { type RunnerHost, serveRunner } from '../host.ts'
+import type { Backend, BootSpec, ClosableParentChannel, RunnerConnection, RunnerExit } from '../backend.ts'
 import { PARENT_ENV, Parent } from '../parent.ts'
-import type { FromRunner, ToRunner } from '../protocol.ts'
-import type { TaskRegistry } from '../task.ts'
+import { type FromRunner, isFromRunner, isToRunner, type ToRunner } from '../protocol.ts'
 
 export interface ProcessBackendOptions {
   /** Executable. Default: this Node (`process.execPath`). */
@@ -96,7 +94,9 @@ class ProcessLink implements RunnerConnection {
   }
 
   onMessage(listener: (message: FromRunner) => void): void {
-    this.child.on('message', (m) => listener(m as FromRunner))
+    this.child.on('message', (m) => {
+      if (isFromRunner(m)) listener(m)
+    })
   }
 
   onExit(listener: (exit: RunnerExit) => void): void {
@@ -104,71 +104,37 @@ class ProcessLink implements RunnerConnection {
     else this.exitListeners.push(listener)
   }
 
-  kill(): void {
+  async kill(): Promise<void> {
     if (this.exitInfo === undefined) this.child.kill('SIGKILL')
   }
 }
 
-export interface StartRunnerOptions {
-  tasks?: TaskRegistry
-  log?: (line: string) => void
-  /** Per-resource dispose bound in ms. Default 10 s. */
-  disposeTimeout?: number
-}
-
 /**
- * The runner-process entry point: serve the parent that started this process over IPC.
- * Import your task modules first. Returns at once; the IPC channel keeps the process
- * alive until the runner stops, and it then exits by itself (after disposing resources).
- * Throws when the process was not started by a pool.
+ * The runner side of the IPC link: this process's channel to the parent that spawned it,
+ * or null when it has no IPC channel.
  */
-export function startRunner(options: StartRunnerOptions = {}): RunnerHost {
-  const parent = Parent.get()
+export function ipcParentChannel(): ClosableParentChannel | null {
   const send = process.send?.bind(process)
-  if (!parent || !send) {
-    throw new Error(
-      `startRunner: this process was not started by a FLAME pool (no ${PARENT_ENV} or no IPC channel)`,
-    )
-  }
-  const log =
-    options.log ?? ((line: string) => process.stderr.write(`[flame runner=${parent.runnerId}] ${line}\n`))
-  const channel: ParentChannel = {
+  if (!send) return null
+  return {
     send: (message) => {
       if (process.connected) send(message, undefined, {}, () => {})
     },
-    onMessage: (listener) => process.on('message', (m) => listener(m as ToRunner)),
+    onMessage: (listener) =>
+      process.on('message', (m) => {
+        if (isToRunner(m)) listener(m)
+      }),
     onDisconnect: (listener) => process.once('disconnect', listener),
+    // let what was already sent over IPC be flushed (bounded) before the process goes
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!process.connected) return resolve()
+        const timer = setTimeout(resolve, 1_000)
+        timer.unref()
+        send({ t: 'bye', reason: 'exit' } satisfies FromRunner, undefined, {}, () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      }),
   }
-  let exitCode = 0
-  const host = serveRunner({
-    channel,
-    parent,
-    log,
-    pid: process.pid,
-    ...(options.tasks ? { tasks: options.tasks } : {}),
-    ...(options.disposeTimeout ? { disposeTimeout: options.disposeTimeout } : {}),
-    exit: () => leave(exitCode),
-  })
-
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.once(signal, () => void host.stop(signal, 0))
-  }
-  process.on('uncaughtException', (err) => {
-    log(`uncaught exception: ${err?.stack ?? err}`)
-    exitCode = 70
-    void host.stop('uncaught exception', 0)
-  })
-  process.on('unhandledRejection', (reason) => {
-    log(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`)
-  })
-  return host
-}
-
-/** Exit after what was already sent over IPC has been flushed (bounded). */
-function leave(code: number): void {
-  const exit = (): never => process.exit(code)
-  if (!process.connected || !process.send) exit()
-  const timer = setTimeout(exit, 1_000)
-  timer.unref()
-  process.send!({ t: 'bye', reason: 'exit' } satisfies FromRunner, undefined, {}, () => exit())
 }

@@ -32,7 +32,7 @@ export class FailingBoots implements Backend {
     const conn = await this.inner.boot(spec)
     if (this.failures > 0) {
       this.failures--
-      conn.kill()
+      await conn.kill()
     }
     return conn
   }

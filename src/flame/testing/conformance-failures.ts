@@ -30,7 +30,8 @@ export function failuresTests(suite: Suite): void {
     assert.equal(err.runnerId, victim)
     await rejectsWith(b.result, 'runner_lost')
     assert.equal(pool.stats().runnerDeaths, 1)
-    assert.ok(logs.some((l) => l.includes(`(${victim} lost: signal SIGKILL)`)))
+    // a process backend sees the signal; a network one sees the heartbeats stop
+    assert.ok(logs.some((l) => l.includes(`(${victim} lost: `)))
     const who = await pool.call(whoami, null)
     assert.notEqual(who.runnerId, victim)
   })

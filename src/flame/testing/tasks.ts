@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { FlameError } from '../errors.ts'
 import { defineTask } from '../task.ts'
@@ -107,5 +108,23 @@ export const structured = defineTask('flame-test.structured', async () => ({
   map: new Map([['a', 1]]),
   bytes: new Uint8Array([1, 2, 3]),
 }))
+
+/** What the runner inherited: an IPC channel?, its temp folder, the names in its environment. */
+export const environment = defineTask('flame-test.environment', async () => ({
+  ipc: typeof process.send === 'function',
+  tmpdir: tmpdir(),
+  env: Object.keys(process.env).sort(),
+  pid: process.pid,
+}))
+
+/** Returns `size` bytes, to carry more than one NATS payload. */
+export const bigResult = defineTask(
+  'flame-test.bigResult',
+  async ({ size, seed }: { size: number; seed: number }) => {
+    const bytes = new Uint8Array(size)
+    for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed) & 0xff
+    return bytes
+  },
+)
 
 export const unsendable = defineTask('flame-test.unsendable', async () => ({ fn: () => 1 }) as unknown)
