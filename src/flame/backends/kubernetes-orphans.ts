@@ -1,22 +1,27 @@
 /**
- * No orphans across restarts. A runner pod names its parent in labels: the node's pod
- * (`flame/parent-pod`) and the node's *process* (`flame/parent-id`, new each start). When
- * a node's container restarts (a crash, an OOM kill), its pod stays, so Kubernetes' garbage
- * collector never deletes that pod's runners: the new process must. `sweepOrphans` deletes
+ * No orphans across restarts. A runner pod names its parent: the node's pod (label
+ * `flame/parent-pod`, and its `ownerReference`) and the node's *process* (annotation
+ * `flame/parent-id`, new each start, also as a label). When a node's container restarts
+ * (a crash, an OOM kill), its pod stays, so Kubernetes' garbage collector never deletes
+ * that pod's runners: the new process must. `sweepOrphans` deletes
  *
- * - runners of this pod whose parent id is not this process's (a previous life);
+ * - runners whose parent process is gone: the network link says nobody answers for that
+ *   parent id (`isParentAlive` → false; "unsure" never deletes);
+ * - runners whose owner pod is gone or was replaced by a pod of the same name (other uid);
  * - runners of this process that have ended (Succeeded/Failed) and that the backend no
  *   longer tracks (their deletion failed earlier);
- * - runners whose owner pod is gone or was replaced by a pod of the same name (other uid).
  *
  * and never touches the runners of another live node, nor pods it did not create.
  *
- *   const deleted = await sweepOrphans(api, { parentPod: 'wps-0', parentUid, parentId }, (name) => tracked.has(name))
+ *   const deleted = await sweepOrphans(api, { parentPod: 'wps-0', parentUid, parentId }, {
+ *     tracked: (name) => pods.has(name),
+ *     isParentAlive: (id) => link.isParentAlive(id),
+ *   })
  */
 
 import { type KubernetesApi, KubernetesApiError } from './kubernetes-api.ts'
-import { labelValue, type StoredPod } from './kubernetes-pod.ts'
-import { LABELS, MANAGED_BY } from './kubernetes-runner-pod.ts'
+import type { StoredPod } from './kubernetes-pod.ts'
+import { LABELS, MANAGED_BY, PARENT_ID_ANNOTATION } from './kubernetes-runner-pod.ts'
 
 export interface SweepIdentity {
   parentPod: string
@@ -29,35 +34,47 @@ function ended(pod: StoredPod): boolean {
 }
 
 /** Deletes orphaned runner pods; resolves the names it deleted. */
+export interface SweepChecks {
+  /** Pods this backend still looks after (booting or connected). */
+  tracked(name: string): boolean
+  /** true: it answers; false: nobody does; undefined: cannot tell. */
+  isParentAlive(parentId: string): Promise<boolean | undefined>
+}
+
 export async function sweepOrphans(
   api: KubernetesApi,
   me: SweepIdentity,
-  tracked: (name: string) => boolean,
+  checks: SweepChecks,
 ): Promise<string[]> {
   const { items } = await api.listPods(`${LABELS.managedBy}=${MANAGED_BY}`)
-  const myPod = labelValue(me.parentPod)
-  const myId = labelValue(me.parentId)
   const owners = new Map<string, string | null>() // owner name → its current uid, null when gone
+  const parents = new Map<string, boolean | undefined>()
   const doomed: StoredPod[] = []
   for (const pod of items) {
-    const labels = pod.metadata.labels ?? {}
     if (pod.metadata.deletionTimestamp) continue
     const owner = pod.metadata.ownerReferences?.find((o) => o.kind === 'Pod')
-    if (labels[LABELS.parentPod] === myPod && owner?.uid === me.parentUid) {
-      if (labels[LABELS.parentId] !== myId) doomed.push(pod)
-      else if (ended(pod) && !tracked(pod.metadata.name)) doomed.push(pod)
+    const parentId = pod.metadata.annotations?.[PARENT_ID_ANNOTATION]
+    if (!owner || !parentId) continue // not a runner this library made: leave it alone
+    if (parentId === me.parentId) {
+      if (ended(pod) && !checks.tracked(pod.metadata.name)) doomed.push(pod)
       continue
     }
-    if (!owner) continue // not a runner this library made: leave it alone
-    if (!owners.has(owner.name)) {
-      try {
-        owners.set(owner.name, (await api.getPod(owner.name)).metadata.uid)
-      } catch (err) {
-        if (!(err instanceof KubernetesApiError && err.status === 404)) continue // unsure: keep
-        owners.set(owner.name, null)
+    if (owner.uid !== me.parentUid) {
+      if (!owners.has(owner.name)) {
+        try {
+          owners.set(owner.name, (await api.getPod(owner.name)).metadata.uid)
+        } catch (err) {
+          if (!(err instanceof KubernetesApiError && err.status === 404)) continue // unsure: keep
+          owners.set(owner.name, null)
+        }
+      }
+      if (owners.get(owner.name) !== owner.uid) {
+        doomed.push(pod)
+        continue
       }
     }
-    if (owners.get(owner.name) !== owner.uid) doomed.push(pod)
+    if (!parents.has(parentId)) parents.set(parentId, await checks.isParentAlive(parentId))
+    if (parents.get(parentId) === false) doomed.push(pod)
   }
   const deleted: string[] = []
   for (const pod of doomed) {

@@ -8,7 +8,7 @@ import { KubernetesApi } from './kubernetes-api.ts'
 import { inClusterCredentials } from './kubernetes-credentials.ts'
 import { sweepOrphans } from './kubernetes-orphans.ts'
 import type { Pod, StoredPod } from './kubernetes-pod.ts'
-import { LABELS, runnerLabels, runnerPod } from './kubernetes-runner-pod.ts'
+import { LABELS, runnerAnnotations, runnerLabels, runnerPod } from './kubernetes-runner-pod.ts'
 
 const nodePod: StoredPod = {
   metadata: { name: 'wps-7d9f-abcde', uid: 'uid-node', labels: { app: 'wps', 'pod-template-hash': '7d9f' } },
@@ -121,10 +121,12 @@ describe('sweepOrphans', () => {
     parentId: string,
     phase: 'Running' | 'Succeeded' = 'Running',
   ): void {
+    const who = { parentPod: owner.metadata.name, parentId, pool: 'browser', runnerId: name }
     const pod: Pod = {
       metadata: {
         name,
-        labels: runnerLabels({ parentPod: owner.metadata.name, parentId, pool: 'browser', runnerId: name }),
+        labels: runnerLabels(who),
+        annotations: runnerAnnotations(who),
         ownerReferences: [
           { apiVersion: 'v1', kind: 'Pod', name: owner.metadata.name, uid: owner.metadata.uid },
         ],
@@ -135,7 +137,7 @@ describe('sweepOrphans', () => {
     k8s.addPod(pod)
   }
 
-  it('deletes runners of a previous process, ended untracked runners and runners of a gone pod; keeps the rest', async () => {
+  it('deletes runners of a dead process, ended untracked runners and runners of a gone pod; keeps the rest', async () => {
     const spec = { containers: [{ name: 'wps', image: 'wps:1' }] }
     const me = k8s.addPod({ metadata: { name: 'node-a' }, spec })
     const other = k8s.addPod({ metadata: { name: 'node-b' }, spec })
@@ -144,28 +146,43 @@ describe('sweepOrphans', () => {
     runner('a-live', me, 'current')
     runner('a-ended-tracked', me, 'current', 'Succeeded')
     runner('a-ended-untracked', me, 'current', 'Succeeded')
+    runner('a-unsure', me, 'unknown')
     runner('b-live', other, 'theirs')
     runner('b-ended', other, 'theirs', 'Succeeded')
-    runner('c-orphan', gone, 'dead')
+    runner('b-dead', other, 'dead')
+    runner('c-orphan', gone, 'alive-elsewhere')
     k8s.addPod({ metadata: { name: 'unrelated', labels: { [LABELS.managedBy]: 'flame' } }, spec })
+    const liveness: Record<string, boolean> = {
+      previous: false,
+      dead: false,
+      theirs: true,
+      'alive-elsewhere': true,
+    }
+    const asked: string[] = []
     const deleted = await sweepOrphans(
       api,
       { parentPod: 'node-a', parentUid: me.metadata.uid, parentId: 'current' },
-      (name) => name === 'a-ended-tracked',
+      {
+        tracked: (name) => name === 'a-ended-tracked',
+        isParentAlive: async (id) => {
+          asked.push(id)
+          return liveness[id]
+        },
+      },
     )
-    assert.deepEqual(deleted.sort(), ['a-ended-untracked', 'a-old', 'c-orphan'])
-    const left = k8s
-      .list()
-      .map((p) => p.metadata.name)
-      .sort()
-    assert.deepEqual(left, [
+    assert.deepEqual(deleted.sort(), ['a-ended-untracked', 'a-old', 'b-dead', 'c-orphan'])
+    const left = k8s.list().map((p) => p.metadata.name)
+    assert.deepEqual(left.sort(), [
       'a-ended-tracked',
       'a-live',
+      'a-unsure',
       'b-ended',
       'b-live',
       'node-a',
       'node-b',
       'unrelated',
     ])
+    assert.ok(!asked.includes('current'), 'its own runners are not asked about')
+    assert.ok(!asked.includes('alive-elsewhere'), 'a gone owner pod decides without asking')
   })
 })

@@ -40,6 +40,9 @@ export const LABELS = {
 
 export const MANAGED_BY = 'flame'
 
+/** The parent id exactly (a label value may have had to be cleaned). */
+export const PARENT_ID_ANNOTATION = 'flame/parent-id'
+
 export interface RunnerIdentity {
   /** The node's pod name. */
   parentPod: string
@@ -47,6 +50,10 @@ export interface RunnerIdentity {
   parentId: string
   pool: string
   runnerId: string
+}
+
+export function runnerAnnotations(who: RunnerIdentity): Record<string, string> {
+  return { [PARENT_ID_ANNOTATION]: who.parentId, 'flame/runner-id': who.runnerId }
 }
 
 export function runnerLabels(who: RunnerIdentity): Record<string, string> {
@@ -66,6 +73,7 @@ export interface RunnerPodOptions {
   /** Set over the container's own env. */
   env: Record<string, string>
   labels: Record<string, string>
+  annotations?: Record<string, string>
   /** Which of the node pod's containers runs the app. Default: the first. */
   container?: string
   /** Replaces the container's `resources` (requests/limits). */
@@ -116,6 +124,7 @@ export function runnerPod(parent: StoredPod, options: RunnerPodOptions): Pod {
     metadata: {
       name: options.name,
       labels: { ...options.labels },
+      ...(options.annotations ? { annotations: { ...options.annotations } } : {}),
       ownerReferences: [
         { apiVersion: 'v1', kind: 'Pod', name: parent.metadata.name, uid: parent.metadata.uid },
       ],
