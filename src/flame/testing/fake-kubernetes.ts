@@ -28,8 +28,9 @@
  * plus `PATH`, and `HOME`/`TMPDIR` set to a temp folder of its own; no IPC, stdout and
  * stderr kept as the pod's log. Its phase goes Pending → Running → Succeeded (exit 0) or
  * Failed. It runs in a process group of its own, as a container runs in its own cgroup:
- * deleting the pod sends SIGTERM to the group, then SIGKILL after the grace period (0 =
- * at once), and the pod disappears once its processes are gone. Deleting a pod also
+ * deleting the pod sends SIGTERM to the group, then SIGKILL after the grace period, and
+ * the pod disappears once its processes are gone; `gracePeriodSeconds=0` is a force
+ * deletion, as in the real API: the pod object goes at once and the group gets SIGKILL. Deleting a pod also
  * deletes the pods that name it in `ownerReferences` (the garbage collector's background
  * propagation). Pods added with `addPod` stand for pods running elsewhere (the test process
  * plays the node): they are Running and have no process.
@@ -255,6 +256,18 @@ export class FakeKubernetes {
   pidOf(name: string): number | undefined {
     const proc = this.processes.get(name)
     return proc && proc.child.exitCode === null && proc.child.signalCode === null ? proc.child.pid : undefined
+  }
+
+  /** The pod's machine dies (`kill -9` of its whole process group); the pod stays, as Failed. */
+  crash(name: string): void {
+    const proc = this.processes.get(name)
+    if (!proc) throw new Error(`pod ${name} has no running process`)
+    this.signal(proc, 'SIGKILL')
+  }
+
+  /** The pods whose label `key` is `value`. */
+  podsLabelled(key: string, value: string): StoredPod[] {
+    return this.list().filter((p) => p.metadata.labels?.[key] === value)
   }
 
   /** What the pod's container printed (`kubectl logs`). */
@@ -577,8 +590,11 @@ export class FakeKubernetes {
     const answer = structuredClone(pod)
     const proc = this.processes.get(name)
     if (proc) {
-      if (grace === 0) this.signal(proc, 'SIGKILL')
-      else {
+      if (grace === 0) {
+        // force deletion: the object goes at once, the kubelet kills the containers after
+        this.signal(proc, 'SIGKILL')
+        this.remove(name)
+      } else {
         this.signal(proc, 'SIGTERM')
         proc.killTimer ??= setTimeout(() => this.signal(proc, 'SIGKILL'), grace * 1000)
       }
