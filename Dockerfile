@@ -1,9 +1,13 @@
-# World Page Speed: one node (web + API + browser runners) with Debian's Chromium.
+# World Page Speed: one image that serves as a node (web + API + cluster membership) and
+# as a browser runner (`node bin/wps.mjs runner`, started by a pool backend on a machine
+# of its own). Debian's Chromium for the runners, Debian's nats-server for nodes that
+# run one beside them (deploy/fly/node.sh).
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core ca-certificates nats-server \
  && rm -rf /var/lib/apt/lists/*
 ENV PUPPETEER_SKIP_DOWNLOAD=1 CHROME_PATH=/usr/bin/chromium PORT=4000 HOST=0.0.0.0
+# the app root: a runner machine's command runs from here
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -5,6 +5,7 @@
  * median `load` stays close to an isolated measurement because the pool queues instead
  * of overloading the machine, and the pool idles back to `min` afterwards.
  */
+import { readConfig } from '../src/cli/config.ts'
 import { createPoolBackend } from '../src/cli/node.ts'
 import { type Backend, LocalBackend, Pool } from '../src/flame/index.ts'
 import { fixtureBackend } from '../src/flame/testing/backends.ts'
@@ -20,13 +21,7 @@ async function coldStart(url: string, runs = 5): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const pool = new Pool({
       name: 'cold',
-      backend: createPoolBackend({
-        backend: 'process',
-        min: 0,
-        max: 1,
-        maxConcurrency: 1,
-        idleShutdownMs: 1000,
-      }),
+      backend: (await createPoolBackend(readConfig({ WPS_POOL_BACKEND: 'process' }))).backend,
       max: 1,
       maxConcurrency: 1,
       log: false,
@@ -34,7 +29,7 @@ async function coldStart(url: string, runs = 5): Promise<void> {
     const t0 = performance.now()
     await pool.call(
       timedNav,
-      { url, timeoutMs: 30_000, machineSlots: 0 },
+      { url, timeoutMs: 30_000, machineSlots: 0, egress: { allowPrivate: true, latencyMs: 0 } },
       {
         onPlaced: () => placed.push(performance.now() - t0),
         onMessage: (m) => {

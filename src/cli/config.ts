@@ -5,9 +5,23 @@
  *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
  */
 import { hostname } from 'node:os'
+import { type FlyGuest, parseGuest } from '../flame/index.ts'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
-export type PoolBackendName = 'process' | 'local'
+export type PoolBackendName = 'process' | 'local' | 'fly'
+
+/** Where and how runners boot as Fly.io Machines (`WPS_POOL_BACKEND=fly`). */
+export interface FlyConfig {
+  /** The NATS servers as a runner machine dials them (the node may use a loopback address). */
+  runnerNatsUrl: string
+  apiUrl: string
+  apiToken: string
+  app: string
+  imageRef: string
+  /** The node's region: runners boot where their node measures. */
+  region: string
+  guest: FlyGuest
+}
 
 export interface PoolConfig {
   backend: PoolBackendName
@@ -15,7 +29,17 @@ export interface PoolConfig {
   max: number
   maxConcurrency: number
   idleShutdownMs: number
+  /** A runner not ready this long after its boot began is given up (and its machine destroyed). */
+  bootTimeoutMs: number
+  /** Set when `backend` is `fly`. */
+  fly: FlyConfig | null
 }
+
+/**
+ * Fly's guest for a runner: 2 dedicated cores hold exactly one page load at a time (the
+ * machine budget is one load per two cores) with numbers undisturbed by neighbours.
+ */
+export const DEFAULT_FLY_GUEST = 'performance-2x'
 
 export interface NodeConfig {
   port: number
@@ -47,11 +71,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
-  const backend = (env.WPS_POOL_BACKEND || defaults.backend || 'process') as PoolBackendName
-  if (backend !== 'process' && backend !== 'local') {
-    throw new ConfigError(`WPS_POOL_BACKEND must be "process" or "local", got "${env.WPS_POOL_BACKEND}".`)
+  const backend = env.WPS_POOL_BACKEND || defaults.backend || 'process'
+  if (backend !== 'process' && backend !== 'local' && backend !== 'fly') {
+    throw new ConfigError(
+      `WPS_POOL_BACKEND must be "process", "local" or "fly", got "${env.WPS_POOL_BACKEND}".`,
+    )
   }
-  const region = env.WPS_REGION || 'local'
+  // on Fly every machine knows its region; WPS_REGION still wins when set
+  const region = env.WPS_REGION || env.FLY_REGION || 'local'
   if (!/^[a-z0-9-]{1,32}$/.test(region)) {
     throw new ConfigError(`WPS_REGION must be a short lower-case code such as "ord", got "${region}".`)
   }
@@ -77,6 +104,38 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
       max,
       maxConcurrency: integer(env, 'WPS_POOL_MAX_CONCURRENCY', 1, 1),
       idleShutdownMs: integer(env, 'WPS_POOL_IDLE_SHUTDOWN_MS', 30_000, 100),
+      bootTimeoutMs: integer(env, 'WPS_POOL_BOOT_TIMEOUT_MS', 30_000, 100),
+      fly: backend === 'fly' ? readFlyConfig(env, region) : null,
     },
+  }
+}
+
+function readFlyConfig(env: NodeJS.ProcessEnv, wpsRegion: string): FlyConfig {
+  const required = (name: string, why: string): string => {
+    const value = env[name]
+    if (!value) throw new ConfigError(`WPS_POOL_BACKEND=fly needs ${name} (${why}).`)
+    return value
+  }
+  // runners dial back to their node over NATS: there is no other way home from a machine
+  const natsUrl = required('NATS_URL', 'runners reach their node over NATS')
+  const app = required('FLY_APP_NAME', 'the app whose machines runners become')
+  if (!/^[a-z0-9-]+$/.test(app)) throw new ConfigError(`FLY_APP_NAME must be a Fly app name, got "${app}".`)
+  const apiUrl = env.WPS_FLY_API_URL || 'https://api.machines.dev'
+  if (!/^https?:\/\/[^/]+/.test(apiUrl))
+    throw new ConfigError(`WPS_FLY_API_URL must be an http(s) URL, got "${apiUrl}".`)
+  let guest: FlyGuest
+  try {
+    guest = parseGuest(env.WPS_FLY_GUEST || DEFAULT_FLY_GUEST)
+  } catch (error) {
+    throw new ConfigError(`WPS_FLY_GUEST: ${error instanceof Error ? error.message : error}.`)
+  }
+  return {
+    runnerNatsUrl: env.WPS_RUNNER_NATS_URL || natsUrl,
+    apiUrl,
+    apiToken: required('FLY_API_TOKEN', 'a token allowed to create machines in the app'),
+    app,
+    imageRef: required('FLY_IMAGE_REF', 'the image runners boot from; Fly sets it on every machine'),
+    region: env.FLY_REGION || wpsRegion,
+    guest,
   }
 }

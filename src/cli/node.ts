@@ -11,9 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
 import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
-import { type Backend, LocalBackend, Pool, ProcessBackend } from '../flame/index.ts'
-import { startLatencyProxy } from '../latency/proxy.ts'
-import { publicAddressesOnly } from '../net/egress-guard.ts'
+import { type Backend, FlyBackend, LocalBackend, NatsLink, Pool, ProcessBackend } from '../flame/index.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'
@@ -29,21 +27,70 @@ export interface Node {
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 
-export function createPoolBackend(config: PoolConfig): Backend {
-  if (config.backend === 'local') return new LocalBackend()
+export interface PoolBackend {
+  backend: Backend
+  /** After the pool has shut down: stop what the backend holds (sweeps, the NATS link). */
+  close(): Promise<void>
+}
+
+/** The environment a runner on a machine of its own needs besides FLAME_PARENT. */
+export function runnerEnv(config: NodeConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    WPS_REGION: config.region,
+    WPS_NAV_TIMEOUT_MS: String(config.navTimeoutMs),
+    WPS_MACHINE_BUDGET: String(config.machineBudget),
+  }
+  const nats = config.pool.fly?.runnerNatsUrl ?? config.natsUrl
+  if (nats) env.NATS_URL = nats
+  if (process.env.CHROME_PATH) env.CHROME_PATH = process.env.CHROME_PATH
+  return env
+}
+
+export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend> {
+  const pool: PoolConfig = config.pool
+  if (pool.backend === 'local') return { backend: new LocalBackend(), close: async () => {} }
+  if (pool.backend === 'fly' && pool.fly && config.natsUrl) {
+    const fly = pool.fly
+    const link = await NatsLink.listen({
+      servers: config.natsUrl.split(','),
+      runnerServers: fly.runnerNatsUrl.split(','),
+    })
+    const backend = new FlyBackend({
+      link,
+      api: { url: fly.apiUrl, token: fly.apiToken, app: fly.app },
+      image: fly.imageRef,
+      region: fly.region,
+      // run from the image's working directory, the app root
+      cmd: ['node', 'bin/wps.mjs', 'runner'],
+      guest: fly.guest,
+      env: runnerEnv(config),
+    })
+    return {
+      backend,
+      close: async () => {
+        backend.close()
+        await link.close()
+      },
+    }
+  }
   // A runner is this same app started as `wps runner`: it imports the same tasks.
-  return new ProcessBackend({ command: process.execPath, args: [WPS_BIN, 'runner'] })
+  return {
+    backend: new ProcessBackend({ command: process.execPath, args: [WPS_BIN, 'runner'] }),
+    close: async () => {},
+  }
 }
 
 export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
   const nodeId = `${config.region}-${config.machineId}-${process.pid}`
+  const poolBackend = await createPoolBackend(config)
   const pool = new Pool({
     name: 'browser',
-    backend: createPoolBackend(config.pool),
+    backend: poolBackend.backend,
     min: config.pool.min,
     max: config.pool.max,
     maxConcurrency: config.pool.maxConcurrency,
     idleShutdownAfter: config.pool.idleShutdownMs,
+    bootTimeout: config.pool.bootTimeoutMs,
   })
   const member = {
     node: nodeId,
@@ -55,13 +102,13 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
   const cluster = config.natsUrl
     ? await connectNatsCluster({ servers: config.natsUrl, member })
     : createMemoryCluster(new MemoryHub(), member)
-  const proxy = await startEgressProxy(config)
   serveMeasurements(cluster, {
     pool,
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
-    ...(proxy ? { proxyServer: proxy.url } : {}),
+    // the runner enforces it where the browser runs
+    egress: { allowPrivate: config.allowPrivate, latencyMs: config.latencyMs },
   })
   const speedTests = new SpeedTests({
     cluster,
@@ -79,27 +126,10 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
       stopping ??= (async () => {
         await speedTests.close()
         await pool.shutdown()
+        await poolBackend.close()
         await cluster.close()
-        await proxy?.close()
       })()
       return stopping
     },
   }
-}
-
-/**
- * The browsers' way out: one proxy on 127.0.0.1 that every connection of every page
- * crosses. Unless private targets are allowed it refuses any upstream whose resolved
- * address is not public — redirects and subresources included, which the URL policy
- * (the typed URL only) cannot see. It also emulates `WPS_LATENCY_MS` (0: no delay).
- * With private targets allowed and no latency to emulate, browsers connect directly.
- */
-export async function startEgressProxy(
-  config: Pick<NodeConfig, 'allowPrivate' | 'latencyMs'>,
-): Promise<Awaited<ReturnType<typeof startLatencyProxy>> | null> {
-  if (config.allowPrivate && config.latencyMs <= 0) return null
-  return startLatencyProxy({
-    rttMs: Math.max(0, config.latencyMs),
-    ...(config.allowPrivate ? {} : { guard: publicAddressesOnly }),
-  })
 }

@@ -25,6 +25,24 @@ export type {
   RunnerExit,
 } from './backend.ts'
 export { describeExit } from './backend.ts'
+export {
+  FlyBackend,
+  type FlyBackendOptions,
+  PARENT_META,
+  POOL_META,
+  RUNNER_META,
+  type SweepResult,
+} from './backends/fly.ts'
+export {
+  FlyApiError,
+  type FlyApiOptions,
+  type FlyCreateRequest,
+  type FlyGuest,
+  type FlyMachine,
+  type FlyMachineConfig,
+  FlyMachinesApi,
+  parseGuest,
+} from './backends/fly-api.ts'
 export { LocalBackend, type LocalBackendOptions } from './backends/local.ts'
 export {
   MachineBackend,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { listRegions } from '../cluster/regions.ts'
+import { listRegions } from '../regions/regions.ts'
 import { DEFAULT_TARGET_REGION, estimateRttMs, greatCircleKm, rttTable } from './rtt.ts'
 
 describe('round-trip estimates between regions', () => {

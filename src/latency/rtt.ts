@@ -18,7 +18,7 @@
  *   estimateRttMs('local')      // → null
  */
 
-import { knownRegion } from '../cluster/regions.ts'
+import { knownRegion } from '../regions/regions.ts'
 
 export const DEFAULT_TARGET_REGION = 'iad'
 export const FIBRE_KM_PER_MS = 200

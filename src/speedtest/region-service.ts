@@ -6,11 +6,15 @@
  * then the final row with numbers or an error in words. With repeat runs the page is
  * loaded `runs` times and the row reports the median run (median-run.ts).
  *
- *   serveMeasurements(cluster, { pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1 })
+ *   serveMeasurements(cluster, {
+ *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
+ *     egress: { allowPrivate: false, latencyMs: 0 },   // enforced by the runner (egress.ts)
+ *   })
  */
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { FlameError, type Pool } from '../flame/index.ts'
+import type { EgressPolicy } from './egress.ts'
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
@@ -20,7 +24,8 @@ export interface RegionServiceOptions {
   navTimeoutMs: number
   /** How long a measurement may wait for a free runner before it gives up. */
   queueTimeoutMs: number
-  proxyServer?: string
+  /** What the runners' egress proxy lets through, and the latency it adds. */
+  egress: EgressPolicy
   /** Page loads at once on this machine, across all processes (0 = no machine-wide limit). */
   machineSlots: number
 }
@@ -59,7 +64,7 @@ function measureOnce(
       url,
       timeoutMs: options.navTimeoutMs,
       machineSlots: options.machineSlots,
-      ...(options.proxyServer ? { proxyServer: options.proxyServer } : {}),
+      egress: options.egress,
     },
     {
       // Room for the queue, a boot and the page's own timeout, so the browser's

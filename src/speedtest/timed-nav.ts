@@ -2,8 +2,12 @@
  * The unit of browser work: one timed navigation, run as a FLAME task on a runner. The
  * runner keeps one warm Chromium as a runner resource (launched by the first call,
  * closed when the runner idles away); every call measures in a fresh browser context.
+ * Everything about the browser's side happens where the browser runs: the egress guard
+ * and latency emulator (egress.ts) are a runner resource built from the policy in the
+ * input, and the machine-wide load budget is taken on the runner's machine.
  *
- *   const measurement = await pool.call(timedNav, { url, timeoutMs: 30_000, machineSlots: 1 }, {
+ *   const input = { url, timeoutMs: 30_000, machineSlots: 1, egress: { allowPrivate: false, latencyMs: 0 } }
+ *   const measurement = await pool.call(timedNav, input, {
  *     onMessage: (m) => m.type === 'loading' && showLoading(),
  *   })
  *
@@ -12,15 +16,22 @@
  */
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
-import { defineTask } from '../flame/index.ts'
+import { defineTask, type TaskContext } from '../flame/index.ts'
+import {
+  type EgressPolicy,
+  egressKey,
+  needsEgressProxy,
+  parseEgressPolicy,
+  startEgressProxy,
+} from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 
 export interface TimedNavInput {
   url: string
   timeoutMs: number
-  /** Route the browser through this proxy (the latency emulator), e.g. http://127.0.0.1:8899. */
-  proxyServer?: string
-  /** Page loads at once on this machine, shared with every other process on it (0 = no limit). */
+  /** What the runner's egress proxy lets through and how much latency it adds. */
+  egress: EgressPolicy
+  /** Page loads at once on the runner's machine, shared with every other process on it (0 = no limit). */
   machineSlots: number
 }
 
@@ -36,17 +47,34 @@ function machineBudget(slots: number): MachineBudget {
   return budget
 }
 
+/** The runner's egress proxy for `policy`, started on first use and closed when the runner stops. */
+async function egressProxy(ctx: TaskContext, policy: EgressPolicy): Promise<string> {
+  const proxy = await ctx.resource(
+    egressKey(policy),
+    async () => {
+      const started = await startEgressProxy(policy)
+      if (!started) throw new Error('egress proxy not needed')
+      return started
+    },
+    (p) => p.close(),
+  )
+  return proxy.value.url
+}
+
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
   // The machine, not just this runner, must be free: loads that overlap on one machine
   // slow each other down and the numbers would lie. The budget covers launching the
   // browser and its tidying up after the page (closing the context, opening a spare),
   // since both load the machine too; the result is returned before that tidying ends.
+  const policy = parseEgressPolicy(input.egress)
+  if (!policy) throw new Error('timedNav: the input has no valid egress policy')
   const release = input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
   let host: BrowserHost | undefined
   try {
+    const proxyServer = needsEgressProxy(policy) ? await egressProxy(ctx, policy) : undefined
     const browser = await ctx.resource(
-      `browser:${input.proxyServer ?? 'direct'}`,
-      () => BrowserHost.launch(input.proxyServer ? { proxyServer: input.proxyServer } : {}),
+      `browser:${proxyServer ?? 'direct'}`,
+      () => BrowserHost.launch(proxyServer ? { proxyServer } : {}),
       (launched: BrowserHost) => launched.close(),
     )
     host = browser.value

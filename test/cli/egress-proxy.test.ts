@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { startEgressProxy } from '../../src/cli/node.ts'
+import { startEgressProxy } from '../../src/speedtest/egress.ts'
 import { rawRequest } from '../latency/raw-http.ts'
 
 describe('startEgressProxy', () => {
