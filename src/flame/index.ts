@@ -43,6 +43,26 @@ export {
   FlyMachinesApi,
   parseGuest,
 } from './backends/fly-api.ts'
+export { KubernetesBackend, type KubernetesBackendOptions } from './backends/kubernetes.ts'
+export { KubernetesApi, KubernetesApiError, type KubernetesApiOptions } from './backends/kubernetes-api.ts'
+export {
+  inClusterCredentials,
+  KubernetesConfigError,
+  type KubernetesCredentials,
+  SERVICE_ACCOUNT_DIR,
+  SERVICE_ACCOUNT_DIR_ENV,
+} from './backends/kubernetes-credentials.ts'
+export {
+  type OwnerReference,
+  type Pod,
+  type PodList,
+  type PodPhase,
+  parsePod,
+  parsePodLike,
+  type Status,
+  type StoredPod,
+} from './backends/kubernetes-pod.ts'
+export { LABELS as KUBERNETES_LABELS, runnerPod } from './backends/kubernetes-runner-pod.ts'
 export { LocalBackend, type LocalBackendOptions } from './backends/local.ts'
 export {
   MachineBackend,
