@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFly } from './fly.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 
@@ -11,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
   pool: () => benchPool(),
   cluster: () => benchCluster(),
+  fly: () => benchFly(),
 }
 
 const chosen = process.argv.slice(2)

@@ -2,6 +2,67 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigError, readConfig } from './config.ts'
 
+const fly = {
+  WPS_POOL_BACKEND: 'fly',
+  NATS_URL: 'nats://127.0.0.1:4222',
+  FLY_API_TOKEN: 'secret',
+  FLY_APP_NAME: 'wps',
+  FLY_IMAGE_REF: 'registry.fly.io/wps:deployment-1',
+}
+
+describe('readConfig, fly backend', () => {
+  it('reads the Fly settings, with the region from FLY_REGION and the documented defaults', () => {
+    const config = readConfig({ ...fly, FLY_REGION: 'syd' })
+    assert.equal(config.region, 'syd')
+    assert.equal(config.pool.bootTimeoutMs, 30_000)
+    assert.deepEqual(config.pool.fly, {
+      runnerNatsUrl: 'nats://127.0.0.1:4222',
+      apiUrl: 'https://api.machines.dev',
+      apiToken: 'secret',
+      app: 'wps',
+      imageRef: 'registry.fly.io/wps:deployment-1',
+      region: 'syd',
+      guest: { cpu_kind: 'performance', cpus: 2, memory_mb: 4096 },
+    })
+  })
+
+  it('takes WPS_FLY_API_URL, WPS_FLY_GUEST, WPS_RUNNER_NATS_URL and WPS_POOL_BOOT_TIMEOUT_MS', () => {
+    const config = readConfig({
+      ...fly,
+      WPS_REGION: 'fra',
+      WPS_FLY_API_URL: 'http://_api.internal:4280',
+      WPS_FLY_GUEST: 'shared-cpu-2x',
+      WPS_RUNNER_NATS_URL: 'nats://[fdaa::2]:4222',
+      WPS_POOL_BOOT_TIMEOUT_MS: '45000',
+    })
+    assert.equal(config.pool.fly?.apiUrl, 'http://_api.internal:4280')
+    assert.deepEqual(config.pool.fly?.guest, { cpu_kind: 'shared', cpus: 2, memory_mb: 512 })
+    assert.equal(config.pool.fly?.runnerNatsUrl, 'nats://[fdaa::2]:4222')
+    assert.equal(config.pool.fly?.region, 'fra')
+    assert.equal(config.pool.bootTimeoutMs, 45_000)
+  })
+
+  it('names what is missing or wrong', () => {
+    for (const name of ['NATS_URL', 'FLY_API_TOKEN', 'FLY_APP_NAME', 'FLY_IMAGE_REF'] as const) {
+      const env: Record<string, string> = { ...fly }
+      delete env[name]
+      assert.throws(
+        () => readConfig(env),
+        (err: unknown) => err instanceof ConfigError && err.message.includes(name),
+      )
+    }
+    assert.throws(
+      () => readConfig({ ...fly, WPS_FLY_GUEST: 'big' }),
+      /WPS_FLY_GUEST: "big" is not a Fly guest size/,
+    )
+    assert.throws(() => readConfig({ ...fly, WPS_POOL_BACKEND: 'k8s' }), /"process", "local", "fly" or "kubernetes"/)
+  })
+
+  it('needs nothing from Fly for the other backends', () => {
+    assert.equal(readConfig({}).pool.fly, null)
+  })
+})
+
 describe('readConfig: WPS_POOL_BACKEND=kubernetes', () => {
   const base = {
     WPS_POOL_BACKEND: 'kubernetes',

@@ -63,8 +63,8 @@ export interface FakeFly {
   /** `run`: a machine runs its command; `never`: it starts but never does (a runner that never connects). */
   boot: 'run' | 'never'
   machines(): FakeMachine[]
-  /** Every request: method, path (with query), status. */
-  readonly requests: { method: string; path: string; status: number }[]
+  /** Every request: method, path (with query), status, and when it was answered (`performance.now()`). */
+  readonly requests: { method: string; path: string; status: number; at: number }[]
   failCreates(status: number, times: number, error?: string): void
   kill(id: string): boolean
   pidOf(id: string): number | undefined
@@ -224,9 +224,10 @@ export async function startFakeFly(options: FakeFlyOptions): Promise<FakeFly> {
 
   const server = createServer((req, res) => {
     handle(req, res).then(
-      (status) => requests.push({ method: req.method ?? '?', path: req.url ?? '', status }),
+      (status) =>
+        requests.push({ method: req.method ?? '?', path: req.url ?? '', status, at: performance.now() }),
       (err: unknown) => {
-        requests.push({ method: req.method ?? '?', path: req.url ?? '', status: 500 })
+        requests.push({ method: req.method ?? '?', path: req.url ?? '', status: 500, at: performance.now() })
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ error: String(err) }))
       },
