@@ -55,7 +55,10 @@ describe('readConfig, fly backend', () => {
       () => readConfig({ ...fly, WPS_FLY_GUEST: 'big' }),
       /WPS_FLY_GUEST: "big" is not a Fly guest size/,
     )
-    assert.throws(() => readConfig({ ...fly, WPS_POOL_BACKEND: 'k8s' }), /"process", "local", "fly" or "kubernetes"/)
+    assert.throws(
+      () => readConfig({ ...fly, WPS_POOL_BACKEND: 'k8s' }),
+      /"process", "local", "fly" or "kubernetes"/,
+    )
   })
 
   it('needs nothing from Fly for the other backends', () => {
