@@ -10,6 +10,8 @@ ENV PUPPETEER_SKIP_DOWNLOAD=1 CHROME_PATH=/usr/bin/chromium PORT=4000 HOST=0.0.0
 # the app root: a runner machine's command runs from here
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the flame library is an npm workspace of the app: npm ci needs its manifest
+COPY src/flame/package.json src/flame/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx vite build web

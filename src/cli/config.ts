@@ -5,7 +5,7 @@
  *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
  */
 import { hostname } from 'node:os'
-import { type FlyGuest, parseGuest } from '../flame/index.ts'
+import { type FlyGuest, parseGuest } from '@world-page-speed/flame'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
 export type PoolBackendName = 'process' | 'local' | 'fly' | 'kubernetes'

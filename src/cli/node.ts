@@ -8,9 +8,6 @@
  *   await node.stop()     // ends tests, runners and their browsers, then leaves the cluster
  */
 import { fileURLToPath } from 'node:url'
-import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
-import { connectNatsCluster } from '../cluster/nats.ts'
-import type { Cluster } from '../cluster/types.ts'
 import {
   type Backend,
   FlyBackend,
@@ -21,7 +18,10 @@ import {
   NatsLink,
   Pool,
   ProcessBackend,
-} from '../flame/index.ts'
+} from '@world-page-speed/flame'
+import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
+import { connectNatsCluster } from '../cluster/nats.ts'
+import type { Cluster } from '../cluster/types.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'

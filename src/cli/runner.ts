@@ -3,7 +3,7 @@
  * and hands the process to FLAME's runner loop, which talks to the parent over IPC and
  * exits when the parent goes away. Not for people.
  */
-import { startRunner } from '../flame/index.ts'
+import { startRunner } from '@world-page-speed/flame'
 import '../speedtest/timed-nav.ts'
 
 export async function runner(): Promise<number> {

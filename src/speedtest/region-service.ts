@@ -11,9 +11,10 @@
  *     egress: { allowPrivate: false, latencyMs: 0 },   // enforced by the runner (egress.ts)
  *   })
  */
+
+import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
-import { FlameError, type Pool } from '../flame/index.ts'
 import type { EgressPolicy } from './egress.ts'
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
