@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what World Page Speed needs and is missing: npm dependencies, Chromium (and,
-# with --with-nats, nats-server) from the OS packages when root, and the built web page.
+# with --with-nats, what the tests need: nats-server and strace) from the OS packages
+# when root, and the built web page.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,10 @@ fi
 
 if [ "$with_nats" = 1 ] && ! command -v nats-server >/dev/null; then
   apt_install nats-server || { say "nats-server is missing: install it (apt-get install nats-server) or put it on PATH."; exit 1; }
+fi
+# strace: the test that proves a measurement reaches nothing past loopback traces one.
+if [ "$with_nats" = 1 ] && ! command -v strace >/dev/null; then
+  apt_install strace || { say "strace is missing: install it (apt-get install strace) or put it on PATH."; exit 1; }
 fi
 
 # The web page: build when missing or older than its sources.

@@ -1,29 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, lints, type-checks, runs every test
-# (unit, integration with real Chromium and nats-server, end-to-end), then checks that
-# no Chromium or runner process was left behind.
+# The whole test suite: installs what is missing, then runs the suite (scripts/suite.sh:
+# lint, type check, every test, the orphan check) inside a network namespace that has
+# only loopback when this machine allows one, so any traffic past loopback fails loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-nats
 
-echo "== lint (biome)"
-npx biome check .
-echo "== typecheck (tsc)"
-npx tsc --noEmit -p tsconfig.json
-
-echo "== tests"
-mapfile -t files < <(find src web/src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-# Files run one at a time: they drive real browsers, and a 2-core machine measuring two
-# pages at once falsifies the numbers the tests assert on.
-status=0
-node --import tsx --test --test-concurrency=1 "${files[@]}" || status=$?
-
-echo "== orphan check"
-sleep 1
-leftover=$(pgrep -af 'wps-chromium-|wps\.mjs runner' | grep -v pgrep || true)
-if [ -n "$leftover" ]; then
-  echo "Processes left behind by the suite:"; echo "$leftover"; status=1
-else
-  echo "no Chromium or runner process left behind"
+# Root, unshare and ip: a fresh network namespace with `lo` up. Every test starts its own
+# servers (nats-server, fixtures, …) on loopback inside it.
+if [ "$(id -u)" = "0" ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+  echo "== running the suite in a network namespace with only loopback (unshare -n)"
+  exec unshare -n bash -c 'ip link set lo up && exec bash scripts/suite.sh'
 fi
-exit $status
+echo "== running the suite WITHOUT a network namespace (needs root, unshare and ip): traffic past loopback is not stopped"
+exec bash scripts/suite.sh

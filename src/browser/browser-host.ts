@@ -56,7 +56,7 @@ export class BrowserHost {
     const chromium = await launchChromium(opts)
     const keepSpare = opts.spare ?? true
     try {
-      const spare = keepSpare ? await openSlot(chromium.browser) : undefined
+      const spare = keepSpare ? await openSlot(chromium.browser, chromium.contextOptions) : undefined
       const host = new BrowserHost(
         chromium,
         keepSpare,
@@ -122,7 +122,7 @@ export class BrowserHost {
       const slot = await spare.catch(() => undefined)
       if (slot) return slot
     }
-    return openSlot(this.#chromium.browser)
+    return openSlot(this.#chromium.browser, this.#chromium.contextOptions)
   }
 
   /**
@@ -136,7 +136,7 @@ export class BrowserHost {
     this.#retiring.add(closed)
     closed.finally(() => this.#retiring.delete(closed))
     if (this.#keepSpare && this.alive && !this.#spare) {
-      const spare = openSlot(this.#chromium.browser)
+      const spare = openSlot(this.#chromium.browser, this.#chromium.contextOptions)
       spare.catch(() => {})
       this.#spare = spare
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { findChrome } from './chrome-path.ts'
-import { chromiumArgs } from './launch.ts'
+import { chromiumArgs, measurementContext, proxyHost } from './launch.ts'
 
 describe('findChrome', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wps-chrome-path-'))
@@ -40,21 +40,44 @@ describe('findChrome', () => {
 })
 
 describe('chromiumArgs', () => {
-  it('has the flags this machine needs', () => {
+  it('has the flags this machine needs and those that keep the browser off the network', () => {
     const args = chromiumArgs()
     for (const flag of [
       '--no-sandbox',
       '--headless=new',
       '--disable-background-networking',
+      '--disable-component-update',
       '--disable-quic',
+      '--no-pings',
+      '--webrtc-ip-handling-policy=disable_non_proxied_udp',
     ]) {
       assert.ok(args.includes(flag), flag)
     }
+    const features =
+      args
+        .find((a) => a.startsWith('--disable-features='))
+        ?.split('=')[1]
+        ?.split(',') ?? []
+    for (const feature of ['OptimizationHints', 'NetworkTimeServiceQuerying', 'DnsOverHttps']) {
+      assert.ok(features.includes(feature), feature)
+    }
     assert.ok(!args.some((a) => a.startsWith('--proxy-server')))
+    // Without a proxy the browser must resolve the page's names itself.
+    assert.ok(!args.some((a) => a.startsWith('--host-resolver-rules')))
   })
-  it('sends even loopback traffic through a given proxy', () => {
-    const args = chromiumArgs({ proxyServer: '127.0.0.1:9000' })
-    assert.ok(args.includes('--proxy-server=127.0.0.1:9000'))
-    assert.ok(args.includes('--proxy-bypass-list=<-loopback>'))
+  it('with a proxy, resolves no name itself and leaves the proxy to the measurement contexts', () => {
+    const args = chromiumArgs({ proxyServer: 'http://127.0.0.1:9000' })
+    assert.ok(args.includes('--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'))
+    assert.ok(!args.some((a) => a.startsWith('--proxy-server')))
+    assert.deepEqual(measurementContext('http://127.0.0.1:9000'), {
+      proxyServer: 'http://127.0.0.1:9000',
+      proxyBypassList: ['<-loopback>'],
+    })
+    assert.deepEqual(measurementContext(undefined), {})
+  })
+  it('finds the host of a proxy given with or without a scheme', () => {
+    assert.equal(proxyHost('127.0.0.1:9000'), '127.0.0.1')
+    assert.equal(proxyHost('http://127.0.0.1:9000'), '127.0.0.1')
+    assert.equal(proxyHost('[::1]:9000'), '[::1]')
   })
 })

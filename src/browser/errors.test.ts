@@ -26,6 +26,7 @@ describe('navigationError', () => {
     ['net::ERR_TIMED_OUT', 'timeout'],
     ['net::ERR_CONNECTION_TIMED_OUT', 'timeout'],
     ['Protocol error (Page.navigate): Cannot navigate to invalid URL', 'invalid_url'],
+    ['net::ERR_INTERNET_DISCONNECTED', 'network_unavailable'],
     ['net::ERR_ABORTED', 'navigation_failed'],
     ['net::ERR_ADDRESS_UNREACHABLE', 'navigation_failed'],
     ['something new', 'navigation_failed'],

@@ -44,6 +44,8 @@ const RULES: ReadonlyArray<readonly [RegExp, MeasureErrorCode, string]> = [
   ],
   [/ERR_TIMED_OUT|ERR_CONNECTION_TIMED_OUT/, 'timeout', 'The server did not answer in time'],
   [/ERR_INVALID_URL|ERR_UNKNOWN_URL_SCHEME|invalid URL/i, 'invalid_url', 'The URL cannot be loaded'],
+  // Chromium sees no network interface but loopback (a machine or namespace with no network).
+  [/ERR_INTERNET_DISCONNECTED/, 'network_unavailable', 'The measuring machine has no network connection'],
 ]
 
 /** Map a Chromium navigation error text (e.g. from `Page.navigate`) to a code and message. */

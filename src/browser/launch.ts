@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import puppeteer, { type Browser } from 'puppeteer-core'
+import puppeteer, { type Browser, type BrowserContextOptions } from 'puppeteer-core'
 import { findChrome } from './chrome-path.ts'
 import { closeOnSignal } from './shutdown.ts'
 
@@ -31,6 +31,8 @@ export interface LaunchedChromium {
   browser: Browser
   pid: number | undefined
   userDataDir: string
+  /** Options for each measurement's browser context (the proxy, when there is one). */
+  contextOptions: BrowserContextOptions
   close(): Promise<void>
 }
 
@@ -39,29 +41,89 @@ const GRACEFUL_CLOSE_MS = 3000
 /** Desktop-sized window, as Lighthouse's desktop preset; set by flag so pages skip emulation. */
 const WINDOW = '1350,940'
 
-/** The flags this machine needs (DESIGN.md), plus the proxy when one is given. */
+/**
+ * Chromium features that fetch from Google on their own (update checks, hints, field
+ * trials, autofill and privacy-sandbox downloads, media-router discovery, time queries).
+ * Lighthouse's chrome-launcher and puppeteer turn off most of these; the rest were seen
+ * in a NetLog of a measurement on a machine whose only network is loopback.
+ */
+const QUIET_FEATURES = [
+  'Translate',
+  'OptimizationHints',
+  'OptimizationHintsFetching',
+  'MediaRouter',
+  'DialMediaRouteProvider',
+  'InterestFeedContentSuggestions',
+  'CertificateTransparencyComponentUpdater',
+  'AutofillServerCommunication',
+  'PrivacySandboxSettings4',
+  'NetworkTimeServiceQuerying',
+  'DnsOverHttps',
+  'UseDnsHttpsSvcb',
+  'SafeBrowsingEnhancedProtection',
+]
+
+/**
+ * Every flag we start Chromium with, and why.
+ *
+ * The first group is what this machine needs (root, no GPU, no sandbox helper). The
+ * second keeps the browser from causing network traffic of its own — only the measured
+ * page may: no background networking, component or extension updates, sync, pings,
+ * crash or metrics uploads, domain-reliability reports, phishing checks, field trials,
+ * secure-DNS upgrades, and WebRTC may not send UDP past the proxy.
+ *
+ * With a proxy, Chromium resolves no name at all: the proxy — which enforces the egress
+ * policy — does every DNS lookup, once. `--host-resolver-rules` maps every name to
+ * "not found" (the proxy's own address excepted), so anything the flags above miss fails
+ * inside the browser instead of reaching the resolver. The proxy is given to each
+ * measurement's browser context (`measurementContext`), not to the whole browser: the
+ * browser's own background requests then go nowhere instead of through our proxy.
+ */
 export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer'> = {}): string[] {
   const args = [
     '--no-sandbox',
     '--headless=new',
     '--disable-gpu',
+    '--no-first-run',
+    '--no-startup-window',
+    `--window-size=${WINDOW}`,
+    // No traffic of the browser's own.
     '--disable-background-networking',
     '--disable-component-update',
-    '--no-first-run',
+    '--disable-component-extensions-with-background-pages',
+    '--disable-default-apps',
+    '--disable-extensions',
     '--disable-sync',
     '--disable-quic',
-    '--no-startup-window',
-    // Background fetches the flags above leave on (seen through a proxy). Not silenced by any
-    // flag we found: update.googleapis.com (component updater) and accounts.google.com (ListAccounts).
-    '--disable-features=NetworkTimeServiceQuerying',
-    `--window-size=${WINDOW}`,
+    '--disable-domain-reliability',
+    '--disable-client-side-phishing-detection',
+    '--disable-breakpad',
+    '--metrics-recording-only',
+    '--no-pings',
+    '--no-default-browser-check',
+    '--disable-field-trial-config',
+    '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+    `--disable-features=${QUIET_FEATURES.join(',')}`,
   ]
   if (opts.proxyServer) {
-    // Chromium bypasses proxies for loopback by default; `<-loopback>` removes that rule
-    // so a latency-adding proxy also delays the local fixture sites.
-    args.push(`--proxy-server=${opts.proxyServer}`, '--proxy-bypass-list=<-loopback>')
+    args.push(`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${proxyHost(opts.proxyServer)}`)
   }
   return args
+}
+
+/**
+ * How a measurement's browser context is opened: through the proxy when there is one.
+ * `<-loopback>` removes Chromium's implicit loopback bypass, so the latency emulator
+ * also delays (and the egress guard also judges) pages on 127.0.0.1.
+ */
+export function measurementContext(proxyServer: string | undefined): BrowserContextOptions {
+  return proxyServer ? { proxyServer, proxyBypassList: ['<-loopback>'] } : {}
+}
+
+/** `http://127.0.0.1:9000`, `127.0.0.1:9000` or `[::1]:9000` → the host part. */
+export function proxyHost(proxyServer: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(proxyServer) ? proxyServer : `http://${proxyServer}`
+  return new URL(withScheme).hostname
 }
 
 export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedChromium> {
@@ -114,7 +176,7 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Launched
     return closing
   }
   const untrack = closeOnSignal({ close })
-  return { browser, pid, userDataDir, close }
+  return { browser, pid, userDataDir, contextOptions: measurementContext(opts.proxyServer), close }
 }
 
 /** puppeteer starts Chromium detached, so its pid is also its process group id. */

@@ -6,12 +6,12 @@
  * renderer for `newPage`), which is why BrowserHost keeps one spare slot ready.
  * A slot is used for exactly one navigation, then closed with its context.
  *
- *   const slot = await openSlot(browser)
+ *   const slot = await openSlot(browser, chromium.contextOptions)   // the proxy, if any
  *   const { loaderId } = await slot.session.send('Page.navigate', { url })
  *   await slot.loaded(loaderId)
  *   await closeSlot(slot)
  */
-import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core'
+import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'puppeteer-core'
 import { NetworkLog } from './network-log.ts'
 import { COLLECTOR_SCRIPT } from './page-script.ts'
 
@@ -28,8 +28,8 @@ export interface Slot {
   crashed: Promise<string>
 }
 
-export async function openSlot(browser: Browser): Promise<Slot> {
-  const context = await browser.createBrowserContext()
+export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
+  const context = await browser.createBrowserContext(contextOptions)
   try {
     const page = await context.newPage()
     const session = await page.createCDPSession()

@@ -41,6 +41,7 @@ export type MeasureErrorCode =
   | 'blocked_address'
   | 'invalid_url'
   | 'navigation_failed'
+  | 'network_unavailable'
   | 'browser_crashed'
   | 'runner_lost'
   | 'node_lost'

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { after, afterEach, before, describe, it } from 'node:test'
+import { after, afterEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { FlyBackend, PARENT_META, POOL_META } from './backends/fly.ts'
 import { FlyMachinesApi, parseGuest } from './backends/fly-api.ts'
@@ -13,6 +13,7 @@ import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent } from './parent.ts'
 import { Pool, type PoolOptions } from './pool.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
+import { conformance } from './testing/conformance.ts'
 import { type FakeFly, startFakeFly } from './testing/fake-fly.ts'
 import { rejectsWith, startCall, waitFor } from './testing/harness.ts'
 import { startNats, type TestNats } from './testing/nats-server.ts'
@@ -23,17 +24,40 @@ const TOKEN = 'fly-test-token'
 const appRoot = fileURLToPath(new URL('../..', import.meta.url))
 const cmd = ['node', '--import', tsxLoader, runnerFixture]
 
-let nats: TestNats
-let link: NatsLink
-let fly: FakeFly
+const nats: TestNats = await startNats()
+const link: NatsLink = await NatsLink.listen({ servers: nats.url })
+const fly: FakeFly = await startFakeFly({ app: APP, token: TOKEN, appRoot })
+// the conformance suite boots dozens of runners: its API has no rate limit (tested below)
+const unlimited: FakeFly = await startFakeFly({
+  app: APP,
+  token: TOKEN,
+  appRoot,
+  ratePerSecond: 1e6,
+  burst: 1e6,
+})
 const pools: Pool[] = []
 const logs: string[] = []
 
-before(async () => {
-  nats = await startNats()
-  link = await NatsLink.listen({ servers: nats.url })
-  fly = await startFakeFly({ app: APP, token: TOKEN, appRoot })
+conformance({
+  name: 'fly (fake Machines API, NATS)',
+  backend: () =>
+    new FlyBackend({
+      link,
+      api: { url: unlimited.url, token: TOKEN, app: APP },
+      image: 'registry.fly.io/wps-test:deployment-1',
+      region: 'fra',
+      cmd,
+      guest: parseGuest('performance-2x'),
+      sweepEveryMs: 0,
+      log: () => {},
+    }),
+  kill: (_backend, pool, runnerId) => {
+    const pid = pool.stats().runnerDetails.find((r) => r.id === runnerId)?.pid
+    if (!pid) throw new Error(`no pid for ${runnerId}`)
+    process.kill(pid, 'SIGKILL')
+  },
 })
+
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.shutdown()))
   fly.boot = 'run'
@@ -42,6 +66,7 @@ afterEach(async () => {
 })
 after(async () => {
   await fly.close()
+  await unlimited.close()
   await link.close()
   await nats.stop()
 })
@@ -56,6 +81,7 @@ function flyBackend(overrides: Partial<ConstructorParameters<typeof FlyBackend>[
     guest: parseGuest('performance-2x'),
     env: { WPS_NAV_TIMEOUT_MS: '30000' },
     sweepEveryMs: 0,
+    confirmDeadAfterMs: 300,
     log: (line) => logs.push(line),
     ...overrides,
   })
@@ -160,11 +186,21 @@ describe('FlyBackend over the Machines API', () => {
     assert.equal(p.stats().bootFailures, 0)
   })
 
-  it('fails a create with the API message when Fly says no for good', async () => {
+  it('fails a boot with the API message when Fly says no for good; the pool’s retry rules apply', async () => {
     fly.failCreates(401, 1, 'token has expired')
-    const p = pool(flyBackend(), { bootTimeout: 5_000 })
-    const err = await rejectsWith(p.call(whoami, null, { timeout: 1_500 }), 'timeout')
-    assert.match(err.message, /failed with 401: token has expired/)
+    const before = fly.requests.length
+    const p = pool(flyBackend())
+    // the failed boot is retried by the pool (backoff), not by the API client
+    const who = await p.call(whoami, null)
+    assert.equal(typeof who.pid, 'number')
+    assert.equal(p.stats().bootFailures, 1)
+    const refused = fly.requests.slice(before).filter((r) => r.method === 'POST' && r.status === 401)
+    assert.equal(refused.length, 1, 'a 401 is not retried by the client')
+    assert.ok(
+      logs.some(
+        (l) => l.includes(`boot of ${p.name}-1 failed`) && l.includes('failed with 401: token has expired'),
+      ),
+    )
   })
 
   it('destroys a machine whose runner never connects within the boot timeout; the boot counts as failed', async () => {

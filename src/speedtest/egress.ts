@@ -8,13 +8,14 @@
  * One proxy on the runner's 127.0.0.1 that every connection of every page crosses.
  * Unless private targets are allowed it refuses any upstream whose resolved address is
  * not public — redirects and subresources included, which the URL policy (the typed URL
- * only) cannot see. It also emulates `latencyMs` (0: no delay). With private targets
- * allowed and no latency to emulate, browsers connect directly. A runner on a machine
- * of its own (Fly, Kubernetes) thus guards and delays its own traffic; nothing on the
- * node's loopback is needed.
+ * only) cannot see. It also emulates `latencyMs` (0: no delay). There is always one,
+ * also with private targets allowed: the proxy does the DNS lookups of the page's
+ * names, so the browser never resolves anything itself. A runner on a machine of its
+ * own (Fly, Kubernetes) thus guards and delays its own traffic; nothing on the node's
+ * loopback is needed.
  *
  *   const proxy = await startEgressProxy({ allowPrivate: false, latencyMs: 0 })
- *   await BrowserHost.launch({ proxyServer: proxy?.url })
+ *   await BrowserHost.launch({ proxyServer: proxy.url })
  */
 import { startLatencyProxy } from '../latency/proxy.ts'
 import { publicAddressesOnly } from '../net/egress-guard.ts'
@@ -26,20 +27,12 @@ export interface EgressPolicy {
   latencyMs: number
 }
 
-/** Whether a policy needs a proxy at all. */
-export function needsEgressProxy(policy: EgressPolicy): boolean {
-  return !policy.allowPrivate || policy.latencyMs > 0
-}
-
 /** A key naming a policy, for a runner resource. */
 export function egressKey(policy: EgressPolicy): string {
   return `egress:${policy.allowPrivate ? 'any' : 'public'}:${Math.max(0, policy.latencyMs)}`
 }
 
-export async function startEgressProxy(
-  policy: EgressPolicy,
-): Promise<Awaited<ReturnType<typeof startLatencyProxy>> | null> {
-  if (!needsEgressProxy(policy)) return null
+export function startEgressProxy(policy: EgressPolicy): ReturnType<typeof startLatencyProxy> {
   return startLatencyProxy({
     rttMs: Math.max(0, policy.latencyMs),
     ...(policy.allowPrivate ? {} : { guard: publicAddressesOnly }),

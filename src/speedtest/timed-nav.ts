@@ -18,13 +18,7 @@
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
-import {
-  type EgressPolicy,
-  egressKey,
-  needsEgressProxy,
-  parseEgressPolicy,
-  startEgressProxy,
-} from './egress.ts'
+import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 
 export interface TimedNavInput {
@@ -52,11 +46,7 @@ function machineBudget(slots: number): MachineBudget {
 async function egressProxy(ctx: TaskContext, policy: EgressPolicy): Promise<string> {
   const proxy = await ctx.resource(
     egressKey(policy),
-    async () => {
-      const started = await startEgressProxy(policy)
-      if (!started) throw new Error('egress proxy not needed')
-      return started
-    },
+    () => startEgressProxy(policy),
     (p) => p.close(),
   )
   return proxy.value.url
@@ -72,10 +62,10 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
   const release = input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
   let host: BrowserHost | undefined
   try {
-    const proxyServer = needsEgressProxy(policy) ? await egressProxy(ctx, policy) : undefined
+    const proxyServer = await egressProxy(ctx, policy)
     const browser = await ctx.resource(
-      `browser:${proxyServer ?? 'direct'}`,
-      () => BrowserHost.launch(proxyServer ? { proxyServer } : {}),
+      `browser:${proxyServer}`,
+      () => BrowserHost.launch({ proxyServer }),
       (launched: BrowserHost) => launched.close(),
     )
     host = browser.value

@@ -1,7 +1,7 @@
 /**
- * The node's choice of egress for its browsers: through the guarding proxy unless
- * private targets are allowed (the production default refuses them), and through a
- * proxy at all only when something needs one (the guard, or latency to emulate).
+ * The node's choice of egress for its browsers: always a proxy (it does the DNS lookups,
+ * so the browsers never do), which guards unless private targets are allowed (the
+ * production default refuses them) and emulates latency when there is some.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -9,13 +9,22 @@ import { startEgressProxy } from '../../src/speedtest/egress.ts'
 import { rawRequest } from '../latency/raw-http.ts'
 
 describe('startEgressProxy', () => {
-  it('is not needed with private targets allowed and no latency', async () => {
-    assert.equal(await startEgressProxy({ allowPrivate: true, latencyMs: 0 }), null)
+  it('is there also with private targets allowed and no latency, refusing nothing', async () => {
+    const proxy = await startEgressProxy({ allowPrivate: true, latencyMs: 0 })
+    try {
+      assert.equal(proxy.rttMs, 0)
+      const answer = await rawRequest(
+        proxy.port,
+        `GET http://127.0.0.1:${proxy.port}/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      )
+      assert.doesNotMatch(answer.text, /EBLOCKED/)
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('by default refuses non-public addresses, with no latency added', async () => {
     const proxy = await startEgressProxy({ allowPrivate: false, latencyMs: 0 })
-    assert.ok(proxy)
     try {
       assert.equal(proxy.rttMs, 0)
       const answer = await rawRequest(
@@ -31,7 +40,6 @@ describe('startEgressProxy', () => {
 
   it('with private targets allowed, emulates latency without refusing anything', async () => {
     const proxy = await startEgressProxy({ allowPrivate: true, latencyMs: 5 })
-    assert.ok(proxy)
     try {
       assert.equal(proxy.rttMs, 5)
       // Its own port, absolute-form: forwarded (to itself, which answers 400), not refused.

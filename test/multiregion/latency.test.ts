@@ -2,7 +2,7 @@
  * Region latency through the whole node stack: a node started with `WPS_LATENCY_MS=100`
  * sends its browsers through the latency emulator, so in one test across two regions its
  * row's TTFB for the same fixture page is larger by two round trips (connection +
- * request: at least 200 ms) and by less than four — while the near node's is not.
+ * request: about 200 ms) and by less than four — while the near node's is not.
  * Every measurement is a fresh browser context, so each pays the handshake again.
  *
  *   node --import tsx --test test/multiregion/latency.test.ts
@@ -49,7 +49,10 @@ test(`a node with ${RTT} ms of latency reports a TTFB larger by 2 round trips`, 
   t.diagnostic(
     `TTFB near ${ttfbs.near.map((v) => v.toFixed(1)).join('/')} ms, far ${ttfbs.far.map((v) => v.toFixed(1)).join('/')} ms: +${added.toFixed(1)} ms`,
   )
-  assert.ok(added >= 2 * RTT, `added ${added.toFixed(1)} ms`)
+  // Both nodes' browsers go through their egress proxy (the near one's adds no delay), so
+  // the difference of the best runs is the emulated latency alone, give or take the
+  // timing noise of two browsers on 2 cores; the hard floor is the per-run check below.
+  assert.ok(added >= 2 * RTT * 0.9, `added ${added.toFixed(1)} ms`)
   assert.ok(added < 4 * RTT, `added ${added.toFixed(1)} ms`)
   for (const value of ttfbs.far)
     assert.ok(value >= 2 * RTT, `every far cold load pays the handshake: ${value}`)

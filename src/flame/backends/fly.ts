@@ -25,8 +25,8 @@
  * No orphans across restarts: every machine carries `metadata.flame_parent_id` (this
  * parent process's id) and `flame_pool`. At start and every `sweepEveryMs`, the backend
  * lists the app's machines and destroys those
- *   - of a parent that no longer answers on NATS (`link.isParentAlive` is `false`:
- *     a crashed or redeployed node), and
+ *   - of a parent that no longer answers on NATS (`link.isParentAlive` is `false`
+ *     twice, `confirmDeadAfterMs` apart: a crashed or redeployed node), and
  *   - of this parent that it does not know (a create whose answer was lost), once older
  *     than `strayAfterMs`.
  * It never touches a machine without `flame_parent_id` (the app's own nodes), nor the
@@ -54,6 +54,12 @@ export interface FlyBackendOptions {
   sweepEveryMs?: number
   /** A machine of this parent that it does not track is a stray once this old. Default 5 min. */
   strayAfterMs?: number
+  /**
+   * A parent that does not answer is asked again this much later before its machines are
+   * destroyed: a node whose NATS has not yet joined its cluster (just booted, routes not
+   * up) would otherwise take every other node for dead. Default 15 s.
+   */
+  confirmDeadAfterMs?: number
   log?: (line: string) => void
 }
 
@@ -155,22 +161,29 @@ export class FlyBackend implements Backend {
 
   private async sweepOnce(): Promise<SweepResult> {
     const { link } = this.options
-    const machines = await this.api.list()
-    const alive = new Map<string, boolean | undefined>()
+    const machines = (await this.api.list()).filter(
+      (m) => m.metadata[PARENT_META] && m.state !== 'destroyed' && m.state !== 'destroying',
+    )
+    const strayAfter = this.options.strayAfterMs ?? 5 * 60_000
+    const parentOf = (m: FlyMachine): string => m.metadata[PARENT_META] ?? ''
+    // parents that do not answer now, asked again later: only the still silent are dead
+    const silent = new Set<string>()
+    for (const parentId of new Set(machines.map(parentOf))) {
+      if (parentId !== link.parentId && (await link.isParentAlive(parentId)) === false) silent.add(parentId)
+    }
+    if (silent.size > 0) {
+      await new Promise((r) => setTimeout(r, this.options.confirmDeadAfterMs ?? 15_000))
+      for (const parentId of [...silent]) {
+        if ((await link.isParentAlive(parentId)) !== false) silent.delete(parentId)
+      }
+    }
     const destroyed: string[] = []
     let kept = 0
-    const strayAfter = this.options.strayAfterMs ?? 5 * 60_000
     for (const m of machines) {
-      const parentId = m.metadata[PARENT_META]
-      if (!parentId || m.state === 'destroyed' || m.state === 'destroying') continue
-      let orphan: boolean
-      if (parentId === link.parentId) {
-        const age = m.created_at ? Date.now() - Date.parse(m.created_at) : 0
-        orphan = !this.tracked.has(m.id) && age > strayAfter
-      } else {
-        if (!alive.has(parentId)) alive.set(parentId, await link.isParentAlive(parentId))
-        orphan = alive.get(parentId) === false
-      }
+      const parentId = parentOf(m)
+      const age = m.created_at ? Date.now() - Date.parse(m.created_at) : 0
+      const orphan =
+        parentId === link.parentId ? !this.tracked.has(m.id) && age > strayAfter : silent.has(parentId)
       if (!orphan) {
         kept++
         continue

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test suite proper (scripts/test.sh installs what is missing and runs this, inside a
+# loopback-only network namespace when it can): lint, type check, every test, then a
+# check that no Chromium or runner process was left behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PUPPETEER_SKIP_DOWNLOAD=1
+
+echo "== lint (biome)"
+npx biome check .
+echo "== typecheck (tsc)"
+npx tsc --noEmit -p tsconfig.json
+
+echo "== tests"
+mapfile -t files < <(find src web/src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+# Files run one at a time: they drive real browsers, and a 2-core machine measuring two
+# pages at once falsifies the numbers the tests assert on.
+status=0
+node --import tsx --test --test-concurrency=1 "${files[@]}" || status=$?
+
+echo "== orphan check"
+sleep 1
+leftover=$(pgrep -af 'wps-chromium-|wps\.mjs runner' | grep -v pgrep || true)
+if [ -n "$leftover" ]; then
+  echo "Processes left behind by the suite:"; echo "$leftover"; status=1
+else
+  echo "no Chromium or runner process left behind"
+fi
+exit $status
