@@ -9,7 +9,7 @@ import {
   timeoutError,
   upstreamError,
 } from './errors.ts'
-import type { NetworkEvent } from './network-summary.ts'
+import type { NetworkEvent } from './network-events.ts'
 
 describe('navigationError', () => {
   const cases: Array<[string, string]> = [

@@ -22,7 +22,7 @@
  *   // { code: 'blocked_address', message: 'The page tried to load 10.0.0.5 (a private address); …' }
  */
 import { parseBlockedCode } from '../net/egress-guard.ts'
-import type { NetworkEvent } from './network-summary.ts'
+import type { NetworkEvent } from './network-events.ts'
 import type { MeasureError, MeasureErrorCode } from './types.ts'
 
 const RULES: ReadonlyArray<readonly [RegExp, MeasureErrorCode, string]> = [

@@ -11,5 +11,6 @@ export { browserCrashedError, httpError, navigationError, timeoutError } from '.
 export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
 export { type MeasureOptions, SETTLE, type Settle } from './measure.ts'
 export { computeCls, computeFcp, computeLcp, computeMetrics, computeTbt } from './metrics.ts'
-export { type NetworkEvent, type NetworkSummary, summariseNetwork } from './network-summary.ts'
+export type { NetworkEvent } from './network-events.ts'
+export { type NetworkSummary, summariseNetwork } from './network-summary.ts'
 export type * from './types.ts'

@@ -49,7 +49,7 @@ export interface Settle {
 }
 
 // A late hero image becomes the LCP entry only once painted after decode: measured here
-// up to ~95 ms after `load` for a 2 MB hero (DESIGN.md: read 100 ms after load it was
+// up to ~95 ms after `load` for a 2 MB hero (docs/architecture.md: read 100 ms after load it was
 // right every time). Rather than always waiting that long, we wait 50 ms and then for as
 // long as the page holds a finished image that should outrank the current LCP entry
 // (up to `lcpWaitMs`). Requests started in that window, or chained within 50 ms of each

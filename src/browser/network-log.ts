@@ -10,7 +10,7 @@
  *   log.quietFor(performance.now())   // 0 while requests are in flight
  */
 import type { CDPSession } from 'puppeteer-core'
-import { isNetworkUrl, type NetworkEvent } from './network-summary.ts'
+import { isNetworkUrl, type NetworkEvent } from './network-events.ts'
 
 export class NetworkLog {
   readonly events: NetworkEvent[] = []

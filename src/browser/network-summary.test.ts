@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type NetworkEvent, summariseNetwork } from './network-summary.ts'
+import type { NetworkEvent } from './network-events.ts'
+import { summariseNetwork } from './network-summary.ts'
 
 // CDP timestamps are monotonic seconds.
 const T0 = 1000

@@ -13,43 +13,8 @@
  * an entry is listed as failed, with no status and no bytes, as a direct failure would be.
  */
 import { failureTextFor, responseProxyErrno } from './errors.ts'
+import { isNetworkUrl, type NetworkEvent } from './network-events.ts'
 import type { RequestEntry } from './types.ts'
-
-/** The fields of CDP's event params that we read (the real params are supersets). */
-export interface RequestWillBeSent {
-  requestId: string
-  timestamp: number
-  type?: string
-  request: { url: string }
-  redirectResponse?: { status: number; encodedDataLength: number }
-}
-export interface ResponseReceived {
-  requestId: string
-  timestamp: number
-  type: string
-  response: { status: number; encodedDataLength: number }
-}
-export interface DataReceived {
-  requestId: string
-  encodedDataLength: number
-}
-export interface LoadingFinished {
-  requestId: string
-  timestamp: number
-  encodedDataLength: number
-}
-export interface LoadingFailed {
-  requestId: string
-  timestamp: number
-  errorText: string
-}
-
-export type NetworkEvent =
-  | { method: 'Network.requestWillBeSent'; params: RequestWillBeSent }
-  | { method: 'Network.responseReceived'; params: ResponseReceived }
-  | { method: 'Network.dataReceived'; params: DataReceived }
-  | { method: 'Network.loadingFinished'; params: LoadingFinished }
-  | { method: 'Network.loadingFailed'; params: LoadingFailed }
 
 export interface NetworkSummary {
   requests: number
@@ -58,8 +23,6 @@ export interface NetworkSummary {
   /** The navigation's document after its redirects: where the page ended up and its status. */
   document: { url: string; status: number | null } | null
 }
-
-export const isNetworkUrl = (url: string): boolean => !/^(data|blob):/i.test(url)
 
 interface Open {
   entry: RequestEntry

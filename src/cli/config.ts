@@ -1,9 +1,10 @@
 /**
- * A node's settings, read once from the environment (DESIGN.md lists them). Defaults
+ * A node's settings, read once from the environment (the README lists them). Defaults
  * make one laptop a working node; every cloud difference is a variable, not code.
  *
  *   const config = readConfig(process.env)   // throws ConfigError naming the bad variable
  */
+import { isIP } from 'node:net'
 import { hostname } from 'node:os'
 import { type FlyGuest, parseGuest } from '@world-page-speed/flame'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
@@ -66,6 +67,10 @@ export interface NodeConfig {
   queueTimeoutMs: number
   allowPrivate: boolean
   startsPerMinute: number
+  /** Whose X-Forwarded-* headers to believe (WPS_TRUST_PROXY): none, all, a hop count, or addresses. */
+  trustProxy: boolean | number | string
+  /** The address people use (WPS_PUBLIC_URL), e.g. https://speed.example.com. */
+  publicUrl: string | null
   /** Page loads at once on this machine, across all its nodes and runners; 0 = no machine-wide limit. */
   machineBudget: number
   /** Added round-trip time for this node's browser traffic (latency emulator), 0 = none. */
@@ -84,6 +89,43 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
     throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
   }
   return value
+}
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal']
+
+/** WPS_TRUST_PROXY: unset/0/false = none; true = every hop; N = N proxies; else addresses, CIDRs or presets. */
+export function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  const value = raw?.trim() ?? ''
+  if (value === '' || value === '0' || value === 'false' || value === 'off') return false
+  if (value === 'true' || value === 'on') return true
+  if (/^\d+$/.test(value)) return Number(value)
+  const entries = value.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const validBits =
+      bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address ?? '') === 6 ? 128 : 32))
+    if (PROXY_PRESETS.includes(entry)) continue
+    if (extra !== undefined || !isIP(address ?? '') || !validBits) {
+      throw new ConfigError(
+        `WPS_TRUST_PROXY must be true, a number of proxies, or a comma list of addresses/CIDRs (${PROXY_PRESETS.join(', ')} allowed); "${entry}" is none of these.`,
+      )
+    }
+  }
+  return entries.join(',')
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (!raw) return null
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`WPS_PUBLIC_URL must be a URL such as https://speed.example.com, got "${raw}".`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`WPS_PUBLIC_URL must be an http or https URL, got "${raw}".`)
+  }
+  return url.href
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
@@ -111,6 +153,8 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
     queueTimeoutMs: integer(env, 'WPS_QUEUE_TIMEOUT_MS', 120_000, 1000),
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
+    trustProxy: parseTrustProxy(env.WPS_TRUST_PROXY),
+    publicUrl: publicUrl(env.WPS_PUBLIC_URL),
     latencyMs: integer(env, 'WPS_LATENCY_MS', 0),
     machineBudget: integer(env, 'WPS_MACHINE_BUDGET', budget),
     machineId: env.FLY_MACHINE_ID || env.WPS_MACHINE_ID || hostname(),

@@ -22,6 +22,7 @@ import {
 import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
 import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
+import { NodeMetrics } from '../server/metrics.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { MemoryTestStore } from '../speedtest/store.ts'
@@ -32,6 +33,8 @@ export interface Node {
   cluster: Cluster
   pool: Pool
   speedTests: SpeedTests
+  /** Fed by this node's measurements; GET /metrics shows them. */
+  metrics: NodeMetrics
   stop(): Promise<void>
 }
 
@@ -138,8 +141,10 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
   const cluster = config.natsUrl
     ? await connectNatsCluster({ servers: config.natsUrl, member })
     : createMemoryCluster(new MemoryHub(), member)
+  const metrics = new NodeMetrics()
   serveMeasurements(cluster, {
     pool,
+    observer: metrics,
     navTimeoutMs: config.navTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
@@ -158,6 +163,7 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
     cluster,
     pool,
     speedTests,
+    metrics,
     stop: () => {
       stopping ??= (async () => {
         await speedTests.close()

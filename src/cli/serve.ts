@@ -9,6 +9,7 @@ import { buildServer } from '../server/app.ts'
 import { parseArgs } from './args.ts'
 import { readConfig } from './config.ts'
 import { type Node, startNode } from './node.ts'
+import { nodeTestService } from './node-service.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -16,11 +17,16 @@ const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url))
 /** The HTTP server in front of a node: its API, event streams and the built web page. */
 export function createNodeServer(node: Node): Promise<FastifyInstance> {
   return buildServer({
-    speedTests: node.speedTests,
-    cluster: node.cluster,
-    pools: () => [node.pool.stats()],
+    service: nodeTestService({
+      speedTests: node.speedTests,
+      cluster: node.cluster,
+      pools: () => [node.pool.stats()],
+    }),
+    metrics: node.metrics,
     webRoot: WEB_ROOT,
     startsPerMinute: node.config.startsPerMinute,
+    trustProxy: node.config.trustProxy,
+    publicUrl: node.config.publicUrl,
   })
 }
 

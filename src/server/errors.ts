@@ -5,14 +5,17 @@
  *
  *   reply.code(statusFor('not_found')).send(errorBody('not_found', 'No test with id abc.'))
  */
-export type ApiErrorCode =
-  | 'invalid_url'
-  | 'blocked_address'
-  | 'unknown_region'
-  | 'rate_limited'
-  | 'not_found'
-  | 'bad_request'
-  | 'internal'
+export const API_ERROR_CODES = [
+  'invalid_url',
+  'bad_request',
+  'blocked_address',
+  'unknown_region',
+  'not_found',
+  'rate_limited',
+  'internal',
+] as const
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number]
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_url: 400,

@@ -6,43 +6,50 @@
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
  */
 import type { FastifyInstance } from 'fastify'
-import { MAX_RUNS } from '../speedtest/protocol.ts'
-import type { SpeedTests } from '../speedtest/speed-tests.ts'
 import { errorBody, statusFor } from './errors.ts'
+import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
 import { openEventStream } from './sse.ts'
+import type { TestService } from './test-service.ts'
 
-const startBody = {
+const idParams = {
   type: 'object',
-  required: ['url'],
-  properties: {
-    url: { type: 'string', maxLength: 2048 },
-    regions: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 64 },
-    runs: { type: 'integer', minimum: 1, maximum: MAX_RUNS },
-  },
+  required: ['id'],
+  properties: { id: { type: 'string', description: 'the test id' } },
 } as const
 
 export interface TestsRoutesOptions {
-  speedTests: SpeedTests
+  service: TestService
   /** Per client IP per minute for POST /api/tests. */
   startsPerMinute: number
+  /** Called for each test this route started (the tests-started metric). */
+  onStarted?: () => void
 }
 
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
-  const { speedTests } = options
+  const { service } = options
 
   app.post<{ Body: { url: string; regions?: string[]; runs?: number } }>(
     '/api/tests',
     {
-      schema: { body: startBody },
+      schema: {
+        tags: ['tests'],
+        summary: 'Start a test from every chosen region',
+        body: ref(startRequestSchema.$id),
+        response: {
+          201: { description: 'the test has started', ...ref(startedSchema.$id) },
+          ...errorResponses(400, 413, 415, 429),
+        },
+      },
       config: { rateLimit: { max: options.startsPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
-      const started = await speedTests.start(request.body)
+      const started = await service.start(request.body)
       if (!started.ok)
         return reply
           .code(statusFor(started.error.code))
           .send(errorBody(started.error.code, started.error.message))
       const { test } = started
+      options.onStarted?.()
       const self = `/api/tests/${test.id}`
       return reply
         .code(201)
@@ -57,31 +64,66 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
     },
   )
 
-  app.get<{ Params: { id: string } }>('/api/tests/:id', async (request, reply) => {
-    const test = await speedTests.get(request.params.id)
-    if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
-    return test
-  })
+  app.get<{ Params: { id: string } }>(
+    '/api/tests/:id',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: 'A test with every region row as it is now',
+        params: idParams,
+        response: {
+          200: { description: 'the test', ...ref(speedTestSchema.$id) },
+          ...errorResponses(404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const test = await service.get(request.params.id)
+      if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
+      return test
+    },
+  )
 
-  app.get<{ Params: { id: string } }>('/api/tests/:id/events', async (request, reply) => {
-    if (!(await speedTests.get(request.params.id))) {
-      return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
-    }
-    reply.hijack()
-    const stream = openEventStream(reply.raw, request.raw, {
-      headers: reply.getHeaders() as Record<string, string>,
-    })
-    let ended = false
-    const unsubscribe = await speedTests.subscribe(request.params.id, (event) => {
-      if (event.type === 'region') stream.send('region', event.result)
-      else {
-        stream.send('done', event.test)
-        ended = true
-        // Let the final frame flush before closing; EventSource would otherwise reconnect at once.
-        setImmediate(() => stream.end())
+  app.get<{ Params: { id: string } }>(
+    '/api/tests/:id/events',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: 'Follow a test live (Server-Sent Events)',
+        description:
+          '`event: region` with a RegionResult each time a row changes, then `event: done` with the whole ' +
+          'test once every region has ended. A subscriber that connects late first receives every row as ' +
+          'it is now (and `done` if the test is done).',
+        params: idParams,
+        response: {
+          200: {
+            description: 'text/event-stream of `region` (RegionResult) and `done` (SpeedTest) events',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          ...errorResponses(404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!(await service.get(request.params.id))) {
+        return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
       }
-    })
-    if (ended) return
-    stream.onClose(() => unsubscribe?.())
-  })
+      reply.hijack()
+      const stream = openEventStream(reply.raw, request.raw, {
+        headers: reply.getHeaders() as Record<string, string>,
+      })
+      let ended = false
+      const unsubscribe = await service.subscribe(request.params.id, (event) => {
+        if (event.type === 'region') stream.send('region', event.result)
+        else {
+          stream.send('done', event.test)
+          ended = true
+          // Let the final frame flush before closing; EventSource would otherwise reconnect at once.
+          setImmediate(() => stream.end())
+        }
+      })
+      if (ended) return
+      stream.onClose(() => unsubscribe?.())
+    },
+  )
 }

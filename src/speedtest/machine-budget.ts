@@ -1,7 +1,7 @@
 /**
  * How many page loads this machine runs at once, across every process on it. One cold
  * load keeps two cores busy for about half a second, and loads that share a machine
- * slow each other down (DESIGN.md: 2.3× at four on two cores), which would falsify the
+ * slow each other down (measured: 2.3× at four on two cores; docs/architecture.md), which would falsify the
  * very numbers we report. A node's pool already queues its own work; this budget also
  * covers what one pool cannot see: several nodes on one machine (`wps dev`), or
  * runners of several pools.

@@ -1,7 +1,7 @@
 /**
  * The data of a speed test: one URL measured from every chosen region node.
  * These shapes are the public contract of the HTTP API and `wps run --json`
- * (see DESIGN.md): extend them, don't change them.
+ * (docs/architecture.md): extend them, don't change them.
  */
 import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
 

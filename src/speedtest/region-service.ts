@@ -10,18 +10,23 @@
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
  *     egress: { allowPrivate: false, latencyMs: 0 },   // enforced by the runner (egress.ts)
  *   })
+ *
+ * An `observer` (measurement-observer.ts) hears how each page load queued, booted and
+ * ended: the node's Prometheus metrics are fed from it.
  */
 
 import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import type { EgressPolicy } from './egress.ts'
+import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
 
 export interface RegionServiceOptions {
   pool: Pool
+  observer?: MeasurementObserver
   navTimeoutMs: number
   /** How long a measurement may wait for a free runner before it gives up. */
   queueTimeoutMs: number
@@ -32,19 +37,26 @@ export interface RegionServiceOptions {
 }
 
 export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
+  const runs = observeRuns(options.observer, cluster.self.region)
   cluster.serve(MEASURE_METHOD, async (payload, emit, signal) => {
     const request = parseMeasureRequest(payload)
     if (!request) return failed('internal', 'The measure request was malformed.')
     const boot = { cold: false, bootMs: 0 }
     const measurements: Measurement[] = []
-    try {
-      // Runs one after another, each its own pool call (so other tests' runs interleave
-      // fairly in the queue) and its own fresh browser context.
-      for (let run = 1; run <= request.runs; run++) {
-        measurements.push(await measureOnce(request.url, run, request.runs, options, boot, emit, signal))
+    // Runs one after another, each its own pool call (so other tests' runs interleave
+    // fairly in the queue) and its own fresh browser context.
+    for (let run = 1; run <= request.runs; run++) {
+      const observed = runs.start()
+      let measurement: Measurement
+      try {
+        measurement = await measureOnce(request.url, run, request.runs, options, boot, emit, signal, observed)
+      } catch (error) {
+        const failure = failedFromPool(error)
+        observed.ended('error', failure.error?.code ?? 'internal')
+        return { ...failure, cold: boot.cold, bootMs: boot.bootMs }
       }
-    } catch (error) {
-      return { ...failedFromPool(error), cold: boot.cold, bootMs: boot.bootMs }
+      observed.ended(measurement.error ? 'error' : 'complete', measurement.error?.code ?? null)
+      measurements.push(measurement)
     }
     return toFinalUpdate(measurements, boot)
   })
@@ -58,6 +70,7 @@ function measureOnce(
   boot: { cold: boolean; bootMs: number },
   emit: (update: RegionUpdate) => void,
   signal: AbortSignal,
+  observed: ObservedRun,
 ): Promise<Measurement> {
   return options.pool.call(
     timedNav,
@@ -73,6 +86,7 @@ function measureOnce(
       timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
       signal,
       onPlaced: (placement) => {
+        observed.placed(placement)
         if (placement.cold) {
           boot.cold = true
           boot.bootMs += placement.bootMs

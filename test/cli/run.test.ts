@@ -1,6 +1,6 @@
 /**
  * `wps run` as a user runs it: a real child process, real Chromium, the fixture site.
- * Checks the exit codes of DESIGN.md, JSON on stdout and progress on stderr.
+ * Checks the exit codes of the CLI contract (docs/architecture.md), JSON on stdout and progress on stderr.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'

@@ -1,12 +1,15 @@
 /**
- * The HTTP contract of DESIGN.md against a real node: real Chromium (in-process runners),
- * a fixture site on 127.0.0.1, real HTTP and SSE.
+ * The HTTP contract (docs/architecture.md) against a real node: real Chromium (in-process
+ * runners), a fixture site on 127.0.0.1, real HTTP and SSE. HTTP-only behaviour (input
+ * validation, error shapes, OpenAPI) is tested in-process in http.test.ts.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
 import { startTestServer, type TestServer } from '../support/node-server.ts'
+import { parsePrometheus } from '../support/prometheus.ts'
+import { schemaErrors } from '../support/schema-check.ts'
 import { readEvents } from '../support/sse.ts'
 
 const post = (base: string, body: unknown) =>
@@ -66,6 +69,9 @@ describe('HTTP API', () => {
 
     const stored = (await (await fetch(`${server.url}${created.links.self}`)).json()) as SpeedTest
     assert.deepEqual(stored.results[0]?.metrics, row.metrics)
+    // What a real measurement answers is what the OpenAPI document says.
+    assert.deepEqual(await schemaErrors('SpeedTest', stored), [])
+    assert.ok((row.entries?.length ?? 0) > 0, 'the row lists its requests')
 
     // A late subscriber gets the current state and `done` at once.
     const late = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done', 5000)
@@ -73,6 +79,31 @@ describe('HTTP API', () => {
       late.map((e) => e.event),
       ['region', 'done'],
     )
+
+    // The node's metrics count this one test and its one page load, which booted one runner.
+    const metrics = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text())
+    assert.equal(metrics.value('wps_tests_started_total'), 1)
+    assert.equal(
+      metrics.value('wps_measurements_total', { region: 'local', status: 'complete', code: 'none' }),
+      1,
+    )
+    assert.equal(metrics.value('wps_measurement_seconds_count'), 1)
+    const seconds = metrics.value('wps_measurement_seconds_sum') ?? 0
+    assert.ok(
+      seconds >= FACTS.delayed.delayMs / 1000,
+      `measured for ${seconds} s, the page alone takes longer`,
+    )
+    assert.equal(metrics.value('wps_queue_wait_seconds_count'), 1)
+    assert.equal(metrics.value('wps_runner_boot_seconds_count'), 1, 'the first test booted the only runner')
+    const booted = metrics.value('wps_runner_boot_seconds_sum') ?? 0
+    assert.ok(
+      booted > 0 && booted * 1000 <= (row.bootMs ?? 0) + 1,
+      `boot ${booted} s, row says ${row.bootMs} ms`,
+    )
+    assert.equal(metrics.value('wps_pool_runners', { state: 'ready' }), 1, 'the runner stays up, idle')
+    assert.equal(metrics.value('wps_pool_runners', { state: 'booting' }), 0)
+    assert.equal(metrics.value('wps_pool_waiting'), 0)
+    assert.ok((metrics.value('process_cpu_user_seconds_total') ?? 0) > 0, "Node's default metrics")
   })
 
   it('repeats the page load when asked and reports the median run, listing every run', async () => {
@@ -135,6 +166,14 @@ describe('HTTP API', () => {
     assert.match(await page.text(), /World Page Speed/)
     const pools = (await (await fetch(`${server.url}/api/pools`)).json()) as unknown[]
     assert.equal(pools.length, 1)
+    // Three runs of the test before: four page loads in all, all complete.
+    const metrics = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text())
+    assert.equal(metrics.value('wps_tests_started_total'), 2)
+    assert.equal(
+      metrics.value('wps_measurements_total', { region: 'local', status: 'complete', code: 'none' }),
+      4,
+    )
+    assert.equal(metrics.value('wps_queue_wait_seconds_count'), 4)
   })
 })
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP API as the page sees it (contract in DESIGN.md). Non-2xx answers
+ * The HTTP API as the page sees it (contract in docs/architecture.md). Non-2xx answers
  * become an `ApiError` carrying the server's `{ error: { code, message } }`
  * and, for 429, the Retry-After seconds, so the form can word them.
  *

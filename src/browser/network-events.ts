@@ -1,0 +1,47 @@
+/**
+ * The CDP `Network.*` events a page load is measured from, as the network log records
+ * them and as the pure code reads them: the summary (network-summary.ts) and the error
+ * wording (errors.ts) both take these, so neither needs the other for its types.
+ *
+ *   const event: NetworkEvent = { method: 'Network.loadingFinished', params: { requestId: '1', timestamp: 2.5, encodedDataLength: 512 } }
+ *   isNetworkUrl('data:image/png;base64,…')   // → false: never touches the network
+ */
+
+/** The fields of CDP's event params that we read (the real params are supersets). */
+export interface RequestWillBeSent {
+  requestId: string
+  timestamp: number
+  type?: string
+  request: { url: string }
+  redirectResponse?: { status: number; encodedDataLength: number }
+}
+export interface ResponseReceived {
+  requestId: string
+  timestamp: number
+  type: string
+  response: { status: number; encodedDataLength: number }
+}
+export interface DataReceived {
+  requestId: string
+  encodedDataLength: number
+}
+export interface LoadingFinished {
+  requestId: string
+  timestamp: number
+  encodedDataLength: number
+}
+export interface LoadingFailed {
+  requestId: string
+  timestamp: number
+  errorText: string
+}
+
+export type NetworkEvent =
+  | { method: 'Network.requestWillBeSent'; params: RequestWillBeSent }
+  | { method: 'Network.responseReceived'; params: ResponseReceived }
+  | { method: 'Network.dataReceived'; params: DataReceived }
+  | { method: 'Network.loadingFinished'; params: LoadingFinished }
+  | { method: 'Network.loadingFailed'; params: LoadingFailed }
+
+/** `data:` and `blob:` URLs never touch the network, so they are not requests of the load. */
+export const isNetworkUrl = (url: string): boolean => !/^(data|blob):/i.test(url)

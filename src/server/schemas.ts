@@ -1,0 +1,297 @@
+/**
+ * The API's shapes as JSON Schema, written once: Fastify validates requests with them
+ * (without type coercion: a number is not a string) and the OpenAPI document at
+ * GET /api/openapi.json is generated from them, so the docs cannot drift from what the
+ * routes accept. Each shared shape has an `$id` and becomes a named component.
+ *
+ *   app.addSchema(regionResultSchema)
+ *   app.get('/api/tests/:id', { schema: { response: { 200: ref('SpeedTest'), 404: ref('Error') } } }, …)
+ *
+ * Response schemas document; they do not filter. Answers are serialised with plain
+ * JSON.stringify (see app.ts), and objects allow more properties than they list,
+ * because results gain fields as features land (the contract says: extend freely).
+ * test/server/api.test.ts checks a real measured test against these schemas.
+ */
+import { API_ERROR_CODES } from './errors.ts'
+
+export const MAX_URL_LENGTH = 2048
+
+/** `{ $ref }` to a shared schema by its `$id`. */
+export const ref = (id: string): { $ref: string } => ({ $ref: `${id}#` })
+
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
+const ms = (description: string) =>
+  nullable('number', { description: `${description} (ms from navigation start)` })
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  description: 'Every error answer of the API, with the HTTP status that belongs to its code.',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: {
+          type: 'string',
+          enum: [...API_ERROR_CODES],
+          description:
+            'invalid_url (400): the url is missing, not a string, or not an http(s) URL. ' +
+            'bad_request (400; 413 body too large, 414 parameter too long, 415 unsupported content type, 431 headers too large): any other malformed request. ' +
+            'blocked_address (400): the target resolves to a loopback, private, link-local or metadata address. ' +
+            'unknown_region (400): no node runs in a requested region, or regions is not a list of codes. ' +
+            'not_found (404): no such test or route. ' +
+            'rate_limited (429, with Retry-After): too many tests started by this client. ' +
+            'internal (500): a fault of the server.',
+        },
+        message: { type: 'string', description: 'What went wrong, in words for people.' },
+      },
+    },
+  },
+} as const
+
+export const metricsSchema = {
+  $id: 'Metrics',
+  type: 'object',
+  description: 'Page-load metrics; null when not measured.',
+  required: ['ttfb', 'fcp', 'lcp', 'cls', 'tbt', 'domContentLoaded', 'load'],
+  properties: {
+    ttfb: ms('Time to first byte: responseStart of the navigation'),
+    fcp: ms('First contentful paint'),
+    lcp: ms('Largest contentful paint: the last entry, max(renderTime, loadTime)'),
+    cls: nullable('number', {
+      description: 'Cumulative layout shift: the largest session window (unitless)',
+    }),
+    tbt: ms('Total blocking time: sum of (long task − 50 ms) after FCP'),
+    domContentLoaded: ms('DOMContentLoaded event start'),
+    load: ms('load event start'),
+  },
+} as const
+
+export const measureErrorSchema = {
+  $id: 'MeasureError',
+  type: 'object',
+  description: 'Why a region could not measure the page.',
+  required: ['code', 'message'],
+  properties: {
+    code: {
+      type: 'string',
+      description:
+        'dns_failure, connection_refused, connection_reset, tls_error, timeout, http_error, blocked_address, ' +
+        'invalid_url, navigation_failed, network_unavailable, browser_crashed, runner_lost, node_lost, ' +
+        'node_shutdown, internal, … (an open list: new failure kinds get codes of their own)',
+    },
+    message: { type: 'string' },
+  },
+} as const
+
+export const requestEntrySchema = {
+  $id: 'RequestEntry',
+  type: 'object',
+  description: 'One request of the page load, for the waterfall.',
+  required: ['url', 'type', 'status', 'start', 'end', 'bytes'],
+  properties: {
+    url: { type: 'string' },
+    type: { type: 'string', description: 'document, stylesheet, script, image, font, xhr, fetch, other…' },
+    status: nullable('integer', { description: 'HTTP status; null when it failed before a response' }),
+    start: { type: 'number', description: 'ms from navigation start' },
+    end: nullable('number', { description: 'ms from navigation start' }),
+    bytes: { type: 'number', description: 'bytes on the wire, headers included' },
+    failure: { type: 'string', description: "Chromium's net error when the request failed" },
+  },
+} as const
+
+export const regionResultSchema = {
+  $id: 'RegionResult',
+  type: 'object',
+  description:
+    "One region node's row of a test. Rows are keyed by node and labelled by region: two nodes in one region are two rows.",
+  required: [
+    'region',
+    'node',
+    'status',
+    'httpStatus',
+    'finalUrl',
+    'metrics',
+    'requests',
+    'transferBytes',
+    'cold',
+    'bootMs',
+    'error',
+  ],
+  properties: {
+    region: { type: 'string', description: 'region code, e.g. ord' },
+    node: { type: 'string', description: 'id of the node that measured' },
+    status: { type: 'string', enum: ['queued', 'starting', 'loading', 'complete', 'error'] },
+    httpStatus: nullable('integer'),
+    finalUrl: nullable('string', { description: 'the URL after redirects' }),
+    metrics: ref('Metrics'),
+    requests: nullable('integer', {
+      description: "every request of the page load, from the browser's network log",
+    }),
+    transferBytes: nullable('integer', { description: 'bytes transferred, headers included' }),
+    cold: nullable('boolean', {
+      description: 'whether this measurement had to boot a runner or its browser',
+    }),
+    bootMs: nullable('number', { description: 'how long that boot took' }),
+    error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+    run: { type: 'integer', description: 'with repeat runs: the run loading now (1-based)' },
+    runCount: { type: 'integer', description: 'with repeat runs: how many runs' },
+    runs: {
+      type: 'array',
+      description: "with repeat runs: every run's numbers",
+      items: {
+        type: 'object',
+        required: ['httpStatus', 'metrics', 'requests', 'transferBytes', 'error'],
+        properties: {
+          httpStatus: nullable('integer'),
+          metrics: ref('Metrics'),
+          requests: { type: 'integer' },
+          transferBytes: { type: 'integer' },
+          error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+        },
+      },
+    },
+    medianRun: {
+      type: 'integer',
+      description: "with repeat runs: the run (0-based) whose numbers are the row's",
+    },
+    updatedAt: {
+      type: 'number',
+      description: 'when the measuring node produced this version of the row (epoch ms)',
+    },
+    entries: {
+      type: 'array',
+      items: ref('RequestEntry'),
+      description: 'per-request log; present once complete',
+    },
+  },
+} as const
+
+export const speedTestSchema = {
+  $id: 'SpeedTest',
+  type: 'object',
+  description: 'A test: one URL measured from every chosen region node.',
+  required: ['id', 'url', 'createdAt', 'state', 'results'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string', description: 'the normalised URL' },
+    createdAt: { type: 'string', format: 'date-time' },
+    state: { type: 'string', enum: ['running', 'done'] },
+    results: { type: 'array', items: ref('RegionResult') },
+  },
+} as const
+
+export const startRequestSchema = {
+  $id: 'StartRequest',
+  type: 'object',
+  required: ['url'],
+  properties: {
+    url: {
+      type: 'string',
+      maxLength: MAX_URL_LENGTH,
+      description: 'the page to test; a bare host gets https://',
+      examples: ['https://example.com'],
+    },
+    regions: {
+      type: 'array',
+      items: { type: 'string', maxLength: 64 },
+      minItems: 1,
+      maxItems: 64,
+      description: 'region codes to measure from; default every region',
+    },
+    runs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 5,
+      description: 'page loads per region, each in a fresh context; the row reports the median run by load',
+    },
+  },
+} as const
+
+export const startedSchema = {
+  $id: 'Started',
+  type: 'object',
+  required: ['id', 'url', 'regions', 'links'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string', description: 'the normalised URL' },
+    regions: { type: 'array', items: { type: 'string' }, description: 'one entry per row' },
+    nodes: {
+      type: 'array',
+      items: { type: 'object', properties: { node: { type: 'string' }, region: { type: 'string' } } },
+    },
+    links: {
+      type: 'object',
+      required: ['self', 'events', 'page'],
+      properties: {
+        self: { type: 'string', description: 'GET: the test' },
+        events: { type: 'string', description: 'GET: its Server-Sent Events' },
+        page: { type: 'string', description: 'the web page of the test (a permalink)' },
+      },
+    },
+  },
+} as const
+
+export const regionEntrySchema = {
+  $id: 'RegionEntry',
+  type: 'object',
+  description: 'A live member of the cluster, placed on the map.',
+  required: ['region', 'node', 'machineId', 'capacity'],
+  properties: {
+    region: { type: 'string' },
+    node: { type: 'string' },
+    machineId: { type: 'string' },
+    capacity: { type: 'integer', description: 'measurements it runs at once' },
+    httpUrl: { type: 'string' },
+    city: { type: 'string' },
+    country: { type: 'string' },
+    lat: { type: 'number' },
+    lon: { type: 'number' },
+  },
+} as const
+
+export const poolSchema = {
+  $id: 'Pool',
+  type: 'object',
+  description: 'A runner pool of this node: runners, busy slots, waiting callers, boots, failures.',
+  required: ['name', 'runners', 'ready', 'draining', 'booting', 'busySlots', 'waiting'],
+  properties: {
+    name: { type: 'string' },
+    runners: { type: 'integer', description: 'live runners: ready + draining' },
+    ready: { type: 'integer' },
+    draining: { type: 'integer' },
+    booting: { type: 'integer' },
+    busySlots: { type: 'integer' },
+    waiting: { type: 'integer', description: 'callers waiting for a free slot' },
+  },
+} as const
+
+export const SHARED_SCHEMAS = [
+  errorSchema,
+  metricsSchema,
+  measureErrorSchema,
+  requestEntrySchema,
+  regionResultSchema,
+  speedTestSchema,
+  startRequestSchema,
+  startedSchema,
+  regionEntrySchema,
+  poolSchema,
+] as const
+
+/** Response schemas for the error statuses a route can answer with. */
+export function errorResponses(...statuses: number[]): Record<number, { $ref: string; description: string }> {
+  const described: Record<number, string> = {
+    400: 'invalid_url, bad_request, blocked_address or unknown_region',
+    404: 'not_found',
+    413: 'bad_request: the body is too large',
+    414: 'bad_request: a path parameter is too long',
+    415: 'bad_request: the body is not JSON',
+    429: 'rate_limited; Retry-After says when to try again',
+  }
+  return Object.fromEntries(
+    statuses.map((status) => [status, { ...ref('Error'), description: described[status] ?? 'error' }]),
+  )
+}
