@@ -6,7 +6,8 @@
  * that pod's runners: the new process must. `sweepOrphans` deletes
  *
  * - runners whose parent process is gone: the network link says nobody answers for that
- *   parent id (`isParentAlive` → false; "unsure" never deletes);
+ *   parent id (`isParentAlive` → false; "unsure" never deletes) — for a parent in another
+ *   live pod, at two sweeps `confirmDeadAfterMs` apart;
  * - runners whose owner pod is gone or was replaced by a pod of the same name (other uid);
  * - runners of this process that have ended (Succeeded/Failed) and that the backend no
  *   longer tracks (their deletion failed earlier);
@@ -33,14 +34,23 @@ function ended(pod: StoredPod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
 }
 
-/** Deletes orphaned runner pods; resolves the names it deleted. */
 export interface SweepChecks {
   /** Pods this backend still looks after (booting or connected). */
   tracked(name: string): boolean
   /** true: it answers; false: nobody does; undefined: cannot tell. */
   isParentAlive(parentId: string): Promise<boolean | undefined>
+  /**
+   * A silent parent in *another* live pod is taken for dead only when it was silent at a
+   * sweep at least this long before too: a NATS cluster still joining answers "nobody" for
+   * a parent that is alive. (The previous process of this very pod is dead for sure: a pod
+   * runs one node.) Default 0.
+   */
+  confirmDeadAfterMs?: number
+  /** First silence of each such parent, kept by the caller between sweeps. */
+  silentSince?: Map<string, number>
 }
 
+/** Deletes orphaned runner pods; resolves the names it deleted. */
 export async function sweepOrphans(
   api: KubernetesApi,
   me: SweepIdentity,
@@ -50,6 +60,9 @@ export async function sweepOrphans(
   const owners = new Map<string, string | null>() // owner name → its current uid, null when gone
   const parents = new Map<string, boolean | undefined>()
   const doomed: StoredPod[] = []
+  const confirm = checks.confirmDeadAfterMs ?? 0
+  const silentSince = checks.silentSince ?? new Map<string, number>()
+  const now = Date.now()
   for (const pod of items) {
     if (pod.metadata.deletionTimestamp) continue
     const owner = pod.metadata.ownerReferences?.find((o) => o.kind === 'Pod')
@@ -59,7 +72,8 @@ export async function sweepOrphans(
       if (ended(pod) && !checks.tracked(pod.metadata.name)) doomed.push(pod)
       continue
     }
-    if (owner.uid !== me.parentUid) {
+    const samePod = owner.uid === me.parentUid
+    if (!samePod) {
       if (!owners.has(owner.name)) {
         try {
           owners.set(owner.name, (await api.getPod(owner.name)).metadata.uid)
@@ -74,7 +88,18 @@ export async function sweepOrphans(
       }
     }
     if (!parents.has(parentId)) parents.set(parentId, await checks.isParentAlive(parentId))
-    if (parents.get(parentId) === false) doomed.push(pod)
+    const alive = parents.get(parentId)
+    if (alive !== false) {
+      if (alive === true) silentSince.delete(parentId)
+      continue
+    }
+    if (samePod || confirm <= 0) {
+      doomed.push(pod)
+      continue
+    }
+    const since = silentSince.get(parentId)
+    if (since === undefined) silentSince.set(parentId, now)
+    else if (now - since >= confirm) doomed.push(pod)
   }
   const deleted: string[] = []
   for (const pod of doomed) {

@@ -185,4 +185,34 @@ describe('sweepOrphans', () => {
     assert.ok(!asked.includes('current'), 'its own runners are not asked about')
     assert.ok(!asked.includes('alive-elsewhere'), 'a gone owner pod decides without asking')
   })
+
+  it('takes a silent parent in another live pod for dead only at a later sweep, and its own pod’s at once', async () => {
+    const spec = { containers: [{ name: 'wps', image: 'wps:1' }] }
+    const me = k8s.addPod({ metadata: { name: 'node-x' }, spec })
+    const other = k8s.addPod({ metadata: { name: 'node-y' }, spec })
+    runner('x-previous', me, 'x-old')
+    runner('y-silent', other, 'y-joining')
+    runner('y-flaky', other, 'y-flaky')
+    const answers: Record<string, boolean> = { 'x-old': false, 'y-joining': false, 'y-flaky': false }
+    const silentSince = new Map<string, number>()
+    const sweep = () =>
+      sweepOrphans(
+        api,
+        { parentPod: 'node-x', parentUid: me.metadata.uid, parentId: 'x-now' },
+        {
+          tracked: () => false,
+          isParentAlive: async (id) => answers[id],
+          confirmDeadAfterMs: 100,
+          silentSince,
+        },
+      )
+    assert.deepEqual(await sweep(), ['x-previous'])
+    assert.ok(k8s.pod('y-silent') && k8s.pod('y-flaky'), 'one silence is not enough')
+    answers['y-flaky'] = true // it was only slow to join
+    await new Promise((r) => setTimeout(r, 150))
+    assert.deepEqual(await sweep(), ['y-silent'])
+    answers['y-flaky'] = false
+    assert.deepEqual(await sweep(), [], 'a parent that answered starts over')
+    assert.ok(k8s.pod('y-flaky'))
+  })
 })

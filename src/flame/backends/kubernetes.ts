@@ -26,7 +26,8 @@
  * runner dials in fails the boot at once, with the pod's phase and reason. Before its
  * first boot, and then every `sweepInterval`, the backend deletes the runner pods whose
  * parent process is gone (`kubernetes-orphans.ts`): a node whose container restarted
- * cleans up after its previous life. The Role this needs: pods create, get, list, delete.
+ * cleans up after its previous life at once; the runners of a silent parent in another
+ * live pod go only if it is still silent `confirmDeadAfter` later. The Role this needs: pods create, get, list, delete.
  */
 
 import { randomBytes } from 'node:crypto'
@@ -56,6 +57,11 @@ export interface KubernetesBackendOptions {
   api?: KubernetesApi
   /** How often orphans are swept after the first boot; 0 = only then. Default 60 s. */
   sweepInterval?: number
+  /**
+   * A silent parent in another live pod is taken for dead only when still silent this
+   * long later (a NATS cluster still joining says "nobody" for a live one). Default 15 s.
+   */
+  confirmDeadAfter?: number
   /** How often a booting runner's pod phase is read. Default 1 s. */
   bootPollInterval?: number
   log?: (line: string) => void
@@ -77,9 +83,14 @@ export class KubernetesBackend implements Backend {
   private readonly booting = new Map<string, AbortController>()
   private home: Promise<Home> | undefined
   private sweeper: NodeJS.Timeout | undefined
+  private recheck: NodeJS.Timeout | undefined
+  private readonly silentSince = new Map<string, number>()
+  private draining = false
   private readonly log: (line: string) => void
+  private readonly confirmDeadAfter: number
 
   constructor(private readonly options: KubernetesBackendOptions) {
+    this.confirmDeadAfter = options.confirmDeadAfter ?? 15_000
     if (options.command.length === 0) throw new KubernetesConfigError('KubernetesBackend: command is empty')
     this.log = options.log ?? ((line) => process.stderr.write(`[flame kubernetes] ${line}\n`))
     this.machines = new MachineBackend<PodMachine>({
@@ -114,7 +125,9 @@ export class KubernetesBackend implements Backend {
 
   /** Resolves when every pod this backend created is deleted; stops the periodic sweep. */
   async drain(): Promise<void> {
+    this.draining = true
     if (this.sweeper) clearInterval(this.sweeper)
+    if (this.recheck) clearTimeout(this.recheck)
     this.sweeper = undefined
     await this.machines.drain()
   }
