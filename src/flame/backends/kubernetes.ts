@@ -31,9 +31,10 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import type { Backend, BootSpec, RunnerConnection } from '../backend.ts'
+import type { Backend, BootSpec, RunnerConnection, RunnerExit } from '../backend.ts'
 import { FlameError } from '../errors.ts'
 import type { NatsLink } from '../nats-link.ts'
+import type { FromRunner, ToRunner } from '../protocol.ts'
 import { KubernetesApi, KubernetesApiError } from './kubernetes-api.ts'
 import { inClusterCredentials, KubernetesConfigError } from './kubernetes-credentials.ts'
 import { sweepOrphans } from './kubernetes-orphans.ts'
@@ -113,7 +114,7 @@ export class KubernetesBackend implements Backend {
     else spec.signal.addEventListener('abort', follow, { once: true })
     this.booting.set(spec.runnerId, attempt)
     try {
-      return await this.machines.boot({ ...spec, signal: attempt.signal })
+      return new HardStop(await this.machines.boot({ ...spec, signal: attempt.signal }))
     } catch (err) {
       const why = attempt.signal.reason
       throw why instanceof FlameError && why.code === 'boot_failed' ? why : err
@@ -247,6 +248,35 @@ export class KubernetesBackend implements Backend {
     const { api } = await this.start()
     await api.deletePod(name, { gracePeriodSeconds: 0 }) // resolves false when already gone
     this.tracked.delete(name)
+  }
+}
+
+/**
+ * A killed runner says nothing more: its pod's deletion takes an API round trip, and a
+ * `ready` that arrives meanwhile must not make a boot the pool gave up on look good.
+ */
+class HardStop implements RunnerConnection {
+  private killed = false
+
+  constructor(private readonly inner: RunnerConnection) {}
+
+  send(message: ToRunner): void {
+    if (!this.killed) this.inner.send(message)
+  }
+
+  onMessage(listener: (message: FromRunner) => void): void {
+    this.inner.onMessage((m) => {
+      if (!this.killed) listener(m)
+    })
+  }
+
+  onExit(listener: (exit: RunnerExit) => void): void {
+    this.inner.onExit(listener)
+  }
+
+  kill(): Promise<void> {
+    this.killed = true
+    return this.inner.kill()
   }
 }
 
