@@ -5,6 +5,7 @@
  */
 import { benchCluster } from './cluster.ts'
 import { benchFly } from './fly.ts'
+import { benchKubernetes } from './kubernetes.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 
@@ -13,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pool: () => benchPool(),
   cluster: () => benchCluster(),
   fly: () => benchFly(),
+  kubernetes: () => benchKubernetes(),
 }
 
 const chosen = process.argv.slice(2)

@@ -68,6 +68,9 @@ export interface FakeKubernetesOptions {
 export interface RecordedRequest {
   method: string
   path: string
+  /** `performance.now()` when the answer was sent. */
+  at?: number
+  status?: number
 }
 
 interface PodProcess {
@@ -286,7 +289,12 @@ export class FakeKubernetes {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url)
     const method = req.method ?? 'GET'
-    this.requests.push({ method, path: `${url.pathname}${url.search}` })
+    const record: RecordedRequest = { method, path: `${url.pathname}${url.search}` }
+    this.requests.push(record)
+    res.once('finish', () => {
+      record.at = performance.now()
+      record.status = res.statusCode
+    })
     try {
       const body = await readBody(req)
       if (req.headers.authorization !== `Bearer ${this.token}`) {
