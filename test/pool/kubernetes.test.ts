@@ -193,6 +193,38 @@ describe('runners as Kubernetes pods', () => {
     assert.equal(next.test.results[0]?.cold, true, 'a new runner pod was booted for it')
   })
 
+  it('kill -9 of the node: its runner pod exits within 10 s, and the node restarted in that pod deletes it', async (t) => {
+    const first = await serve()
+    t.after(async () => {
+      await first.stop()
+    })
+    const url = `${site.url}${FACTS.rich.path}`
+    const before = (await runTest(first.url, { url }, { timeoutMs: 60_000 })).test
+    assert.equal(before.results[0]?.status, 'complete', JSON.stringify(before.results[0]?.error))
+    const [pod] = runnerPods()
+    assert.ok(pod && k8s.pidOf(pod.metadata.name), 'a runner pod is running')
+    const t0 = performance.now()
+    first.child.kill('SIGKILL')
+    await waitUntil(
+      async () => k8s.pidOf(pod.metadata.name) === undefined,
+      12_000,
+      'the orphaned runner to exit',
+    )
+    const ms = performance.now() - t0
+    assert.ok(ms < 10_000, `the runner took ${Math.round(ms)} ms to go`)
+    assert.equal(k8s.pod(pod.metadata.name)?.status?.phase, 'Succeeded', 'it disposed its browser and exited')
+    // the container restarts: same pod, a new node process, which cleans up before booting
+    const second = await serve()
+    t.after(async () => {
+      const { leftovers } = await second.stop()
+      assert.deepEqual(leftovers, [])
+    })
+    const after = (await runTest(second.url, { url }, { timeoutMs: 60_000 })).test
+    assert.equal(after.results[0]?.status, 'complete', JSON.stringify(after.results[0]?.error))
+    assert.equal(k8s.pod(pod.metadata.name), undefined, 'the previous life’s runner pod is deleted')
+    assert.equal(runnerPods().length, 1, 'only the new node’s runner is left')
+  })
+
   it('refuses to start without POD_NAME, naming it', async () => {
     const server = await serve({ POD_NAME: '' }).catch((err: unknown) => err)
     assert.ok(server instanceof Error, 'the server did not start')
