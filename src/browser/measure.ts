@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
-import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../latency/ask-proxy.ts'
+import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../net/ask-proxy.ts'
 import {
   browserCrashedError,
   documentProxyErrno,

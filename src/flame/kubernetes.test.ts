@@ -248,6 +248,41 @@ describe('KubernetesBackend', () => {
     }
   })
 
+  it('deletes the runners of a silent parent in another live pod only when it is still silent later', async () => {
+    const otherNode = k8s.addPod({
+      metadata: { name: 'wps-node-1' },
+      spec: { containers: [{ name: 'app', image: 'flame-test:1' }] },
+    })
+    const who = {
+      parentPod: 'wps-node-1',
+      parentId: 'wps-node-1-7-0badf00d',
+      pool: 'browser',
+      runnerId: 'browser-1',
+    }
+    k8s.addPod({
+      metadata: {
+        name: 'stranded-1',
+        labels: runnerLabels(who),
+        annotations: runnerAnnotations(who),
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'wps-node-1', uid: otherNode.metadata.uid }],
+      },
+      spec: { containers: [{ name: 'app', image: 'flame-test:1' }] },
+    })
+    const pool = new Pool({
+      name: 'confirm',
+      backend: k8sBackend({ confirmDeadAfter: 4_000 }),
+      max: 1,
+      log: false,
+    })
+    try {
+      await pool.call(whoami, null)
+      assert.ok(k8s.pod('stranded-1'), 'one silence is not enough')
+      await waitFor('the second look to delete it', () => k8s.pod('stranded-1') === undefined, 10_000)
+    } finally {
+      await pool.shutdown()
+    }
+  })
+
   it('says clearly when POD_NAME is missing', async () => {
     const pool = new Pool({
       name: 'nopod',

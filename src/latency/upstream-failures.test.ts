@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { proxyUrlFromSwitch } from './ask-proxy.ts'
+import { proxyUrlFromSwitch } from '../net/ask-proxy.ts'
 import { authorityOf, UpstreamFailures } from './upstream-failures.ts'
 
 describe('UpstreamFailures', () => {

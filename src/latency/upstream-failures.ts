@@ -20,8 +20,10 @@
  */
 
 import { performance } from 'node:perf_hooks'
+import { authorityOf, UPSTREAM_FAILURE_PATH } from '../net/proxy-failure.ts'
 
-export const UPSTREAM_FAILURE_PATH = '/upstream-failure'
+// the wire contract with the browser side lives in the shared leaf net/
+export { authorityOf, UPSTREAM_FAILURE_PATH }
 
 /** Node's errno code for the failed connect, e.g. ECONNREFUSED, ENOTFOUND, ETIMEDOUT. */
 export interface UpstreamFailure {
@@ -58,19 +60,4 @@ export class UpstreamFailures {
     if (!entry || now - entry.at > this.ttlMs) return null
     return { code: entry.code, ageMs: Math.round(now - entry.at) }
   }
-}
-
-const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' }
-
-/** `host:port` of a URL, default port filled in, IPv6 in brackets; null for what no proxy connects to. */
-export function authorityOf(url: string): string | null {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return null
-  }
-  const port = parsed.port || DEFAULT_PORTS[parsed.protocol]
-  if (!port || !parsed.hostname) return null
-  return `${parsed.hostname}:${port}`
 }

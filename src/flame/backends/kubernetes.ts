@@ -173,9 +173,19 @@ export class KubernetesBackend implements Backend {
         {
           tracked: (name) => this.tracked.has(name),
           isParentAlive: (id) => this.options.link.isParentAlive(id),
+          confirmDeadAfterMs: this.confirmDeadAfter,
+          silentSince: this.silentSince,
         },
       )
       if (deleted.length) this.log(`deleted ${deleted.length} orphaned runner pod(s): ${deleted.join(', ')}`)
+      // a parent found silent is asked again once the confirmation time has passed
+      if (this.silentSince.size > 0 && !this.recheck && !this.draining) {
+        this.recheck = setTimeout(() => {
+          this.recheck = undefined
+          void this.sweep(home)
+        }, this.confirmDeadAfter + 100)
+        this.recheck.unref()
+      }
     } catch (err) {
       this.log(`orphan sweep failed: ${message(err)}`)
     }

@@ -1,6 +1,6 @@
 /**
- * The browser side of upstream-failures.ts: after a navigation through the latency
- * proxy failed with `net::ERR_TUNNEL_CONNECTION_FAILED`, ask that proxy why it could
+ * The browser side of the egress proxy's failure memory (latency/upstream-failures.ts):
+ * after a navigation through the proxy failed with `net::ERR_TUNNEL_CONNECTION_FAILED`, ask that proxy why it could
  * not reach the target. The answer is Node's errno code, or null when the proxy does
  * not know (another kind of proxy, no recent failure, no answer within `timeoutMs`).
  * A connection the egress guard refused answers `EBLOCKED:<reason>:<address>`.
@@ -10,8 +10,8 @@
  */
 
 import http from 'node:http'
-import { parseBlockedCode } from '../net/egress-guard.ts'
-import { authorityOf, UPSTREAM_FAILURE_PATH } from './upstream-failures.ts'
+import { parseBlockedCode } from './egress-guard.ts'
+import { authorityOf, UPSTREAM_FAILURE_PATH } from './proxy-failure.ts'
 
 /**
  * The proxy an https URL goes through, from a `--proxy-server` value: `host:port`,
