@@ -20,7 +20,15 @@ node --import tsx --test --test-concurrency=1 "${files[@]}" || status=$?
 
 echo "== orphan check"
 sleep 1
-leftover=$(pgrep -af 'wps-chromium-|wps\.mjs runner' | grep -v pgrep || true)
+# Only processes started from this checkout count (their working folder is here): another
+# checkout's suite on the same machine is not ours to judge.
+here=$(pwd -P)
+leftover=""
+for pid in $(pgrep -f 'wps-chromium-|wps\.mjs runner' || true); do
+  [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$here" ] || continue
+  leftover+="$(ps -o pid=,args= -p "$pid" 2>/dev/null)"$'\n'
+done
+leftover=${leftover%$'\n'}
 if [ -n "$leftover" ]; then
   echo "Processes left behind by the suite:"; echo "$leftover"; status=1
 else
