@@ -3,9 +3,11 @@
  *
  * A Pool boots runners (copies of the app) through a Backend, sends them named tasks,
  * streams their messages back, and idles them away when the work stops. This folder is
- * a library: it imports nothing from the rest of the app. See README.md.
+ * a library, the package `@world-page-speed/flame` (this file is its main entry;
+ * `testing/index.ts` is `@world-page-speed/flame/testing`): it imports nothing from the
+ * rest of the app. See README.md.
  *
- *   import { defineTask, Pool, ProcessBackend } from './flame/index.ts'
+ *   import { defineTask, Pool, ProcessBackend } from '@world-page-speed/flame'
  *
  *   export const hello = defineTask('hello', async (name: string, ctx) => {
  *     ctx.send(`working on ${ctx.runnerId}`)
