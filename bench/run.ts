@@ -8,6 +8,7 @@ import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
+import { benchStore } from './store.ts'
 
 const SECTIONS: Record<string, () => Promise<unknown>> = {
   overhead: () => benchOverhead(),
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   cluster: () => benchCluster(),
   fly: () => benchFly(),
   kubernetes: () => benchKubernetes(),
+  store: () => benchStore(),
 }
 
 const chosen = process.argv.slice(2)

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '../src/cli/ports.ts'
 import type { SpeedTest } from '../src/speedtest/model.ts'
 import { startTest } from '../test/support/api.ts'
+import { freshDataDir } from '../test/support/data-dir.ts'
 import { readEvents, type SseEvent } from '../test/support/sse.ts'
 
 export const WPS_BIN = fileURLToPath(new URL('../bin/wps.mjs', import.meta.url))
@@ -34,7 +35,13 @@ export interface ServeProcess {
 export async function startServe(env: Record<string, string> = {}): Promise<ServeProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, [WPS_BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, WPS_ALLOW_PRIVATE: '1', WPS_RATE_LIMIT_PER_MIN: '100000', ...env },
+    env: {
+      ...process.env,
+      WPS_ALLOW_PRIVATE: '1',
+      WPS_RATE_LIMIT_PER_MIN: '100000',
+      WPS_DATA_DIR: freshDataDir('bench'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((resolve, reject) => {

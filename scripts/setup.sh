@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what World Page Speed needs and is missing: npm dependencies, Chromium (and,
-# with --with-nats, what the tests need: nats-server and strace) from the OS packages
-# when root, and the built web page.
+# with --with-nats, what the tests need: nats-server and strace; with --with-postgres,
+# PostgreSQL's server) from the OS packages when root, and the built web page.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PUPPETEER_SKIP_DOWNLOAD=1
 
 with_nats=0
-for arg in "$@"; do [ "$arg" = "--with-nats" ] && with_nats=1; done
+with_postgres=0
+for arg in "$@"; do
+  [ "$arg" = "--with-nats" ] && with_nats=1
+  [ "$arg" = "--with-postgres" ] && with_postgres=1
+done
 
 say() { echo "[setup] $*" >&2; }
 
@@ -51,6 +55,19 @@ fi
 # strace: the test that proves a measurement reaches nothing past loopback traces one.
 if [ "$with_nats" = 1 ] && ! command -v strace >/dev/null; then
   apt_install strace || { say "strace is missing: install it (apt-get install strace) or put it on PATH."; exit 1; }
+fi
+
+# PostgreSQL's server binaries live in /usr/lib/postgresql/<version>/bin, not on PATH; the
+# tests start their own server from there on a temporary folder and port.
+has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
+if [ "$with_postgres" = 1 ] && ! has_postgres; then
+  # Only the binaries are wanted: no "main" cluster created and started as a service.
+  if [ "$(id -u)" = "0" ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/wps-no-main-cluster.conf
+  fi
+  apt_install postgresql || true
+  has_postgres || [ -n "${PG_BIN:-}" ] || { say "PostgreSQL is missing: install it (apt-get install postgresql) or set PG_BIN."; exit 1; }
 fi
 
 # The web page: build when missing or older than its sources.

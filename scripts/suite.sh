@@ -28,10 +28,15 @@ for pid in $(pgrep -f 'wps-chromium-|wps\.mjs runner' || true); do
   [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$here" ] || continue
   leftover+="$(ps -o pid=,args= -p "$pid" 2>/dev/null)"$'\n'
 done
+# PostgreSQL servers the tests started: their folder name carries this checkout's tag.
+tag=$(printf %s "$here" | sha1sum | cut -c1-8)
+for pid in $(pgrep -f "wps-pg-$tag-" || true); do
+  leftover+="$(ps -o pid=,args= -p "$pid" 2>/dev/null)"$'\n'
+done
 leftover=${leftover%$'\n'}
 if [ -n "$leftover" ]; then
   echo "Processes left behind by the suite:"; echo "$leftover"; status=1
 else
-  echo "no Chromium or runner process left behind"
+  echo "no Chromium, runner or PostgreSQL process left behind"
 fi
 exit $status

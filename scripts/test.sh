@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, then runs the suite (scripts/suite.sh:
+# The whole test suite: installs what is missing (PostgreSQL's server included), then runs the suite (scripts/suite.sh:
 # lint, type check, every test, the orphan check) inside a network namespace that has
 # only loopback when this machine allows one, so any traffic past loopback fails loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-nats
+bash scripts/setup.sh --with-nats --with-postgres
 
 # Root, unshare and ip: a fresh network namespace with `lo` up. Every test starts its own
 # servers (nats-server, fixtures, …) on loopback inside it.

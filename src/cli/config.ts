@@ -52,6 +52,15 @@ export interface PoolConfig {
   kubernetes: KubernetesConfig | null
 }
 
+export interface StorageConfig {
+  /** SQLite file and artifacts; null = in memory (`wps run` unless WPS_DATA_DIR is set). */
+  dataDir: string | null
+  /** postgres://… : PostgreSQL instead of SQLite. */
+  databaseUrl: string | null
+  /** Tests older than this are deleted; 0 = keep them forever. */
+  retentionDays: number
+}
+
 /**
  * Fly's guest for a runner: 2 dedicated cores hold exactly one page load at a time (the
  * machine budget is one load per two cores) with numbers undisturbed by neighbours.
@@ -77,6 +86,7 @@ export interface NodeConfig {
   latencyMs: number
   machineId: string
   pool: PoolConfig
+  storage: StorageConfig
 }
 
 export class ConfigError extends Error {}
@@ -128,7 +138,13 @@ function publicUrl(raw: string | undefined): string | null {
   return url.href
 }
 
-export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBackendName } = {}): NodeConfig {
+export interface ConfigDefaults {
+  backend?: PoolBackendName
+  /** Keep tests in memory unless WPS_DATA_DIR or DATABASE_URL says otherwise (one-off runs). */
+  memoryStore?: boolean
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}): NodeConfig {
   const backend = env.WPS_POOL_BACKEND || defaults.backend || 'process'
   if (backend !== 'process' && backend !== 'local' && backend !== 'fly' && backend !== 'kubernetes') {
     throw new ConfigError(
@@ -144,6 +160,10 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
   const min = integer(env, 'WPS_POOL_MIN', 0)
   const max = integer(env, 'WPS_POOL_MAX', budget, 1)
   if (min > max) throw new ConfigError(`WPS_POOL_MIN (${min}) is larger than WPS_POOL_MAX (${max}).`)
+  const databaseUrl = env.DATABASE_URL || null
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// (or postgresql://) URL.')
+  }
   return {
     port: integer(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
@@ -167,6 +187,11 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { backend?: PoolBac
       bootTimeoutMs: integer(env, 'WPS_POOL_BOOT_TIMEOUT_MS', 30_000, 100),
       fly: backend === 'fly' ? readFlyConfig(env, region) : null,
       kubernetes: backend === 'kubernetes' ? readKubernetesConfig(env) : null,
+    },
+    storage: {
+      dataDir: env.WPS_DATA_DIR || (defaults.memoryStore ? null : './data'),
+      databaseUrl,
+      retentionDays: integer(env, 'WPS_RETENTION_DAYS', 30),
     },
   }
 }

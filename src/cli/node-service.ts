@@ -24,6 +24,8 @@ export function nodeTestService(parts: NodeParts): TestService {
     start: (request) => speedTests.start(request),
     get: (id) => speedTests.get(id),
     subscribe: (id, listener) => speedTests.subscribe(id, listener),
+    history: (query) => speedTests.history(query),
+    compare: (a, b) => speedTests.compare(a, b),
     regions: () =>
       cluster.members().map((member) => {
         const place = describeRegion(member.region)

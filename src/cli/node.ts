@@ -25,7 +25,7 @@ import type { Cluster } from '../cluster/types.ts'
 import { NodeMetrics } from '../server/metrics.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
-import { MemoryTestStore } from '../speedtest/store.ts'
+import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
 import type { NodeConfig, PoolConfig } from './config.ts'
 
 export interface Node {
@@ -33,6 +33,7 @@ export interface Node {
   cluster: Cluster
   pool: Pool
   speedTests: SpeedTests
+  store: TestStore
   /** Fed by this node's measurements; GET /metrics shows them. */
   metrics: NodeMetrics
   stop(): Promise<void>
@@ -120,6 +121,8 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
 }
 
 export async function startNode(config: NodeConfig, options: { httpUrl?: string } = {}): Promise<Node> {
+  // First, so a database that cannot be reached or migrated stops the node before it joins anything.
+  const store = await openStore(config.storage)
   const nodeId = `${config.region}-${config.machineId}-${process.pid}`
   const poolBackend = await createPoolBackend(config)
   const pool = new Pool({
@@ -153,16 +156,19 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
   })
   const speedTests = new SpeedTests({
     cluster,
-    store: new MemoryTestStore(),
+    store,
     allowPrivate: config.allowPrivate,
     deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
   })
+  const retention: Retention | null =
+    config.storage.retentionDays > 0 ? startRetention(store, { days: config.storage.retentionDays }) : null
   let stopping: Promise<void> | null = null
   return {
     config,
     cluster,
     pool,
     speedTests,
+    store,
     metrics,
     stop: () => {
       stopping ??= (async () => {
@@ -170,6 +176,8 @@ export async function startNode(config: NodeConfig, options: { httpUrl?: string 
         await pool.shutdown()
         await poolBackend.close()
         await cluster.close()
+        await retention?.stop()
+        await store.close()
       })()
       return stopping
     },

@@ -16,7 +16,8 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
   // In-process runners by default: one test needs no process isolation, and starts faster.
-  const config = readConfig(process.env, { backend: 'local' })
+  // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
+  const config = readConfig(process.env, { backend: 'local', memoryStore: true })
   const node = await startNode(config)
   onShutdownSignal(async () => {
     await node.stop()

@@ -7,12 +7,17 @@
  *     onMessage: (node, msg) => render(node, msg),
  *   })
  *   // → [{ node: 'ord-1', status: 'fulfilled', value }, { node: 'fra-1', status: 'rejected', reason }]
+ *
+ * `onSettled` hands over each node's result as soon as that node is done, so a fast
+ * region need not wait for the slowest one to be reported.
  */
 
 import { type Cluster, ClusterError } from './types.ts'
 
 export interface MulticallOptions {
   onMessage?: (node: string, message: unknown) => void
+  /** Each node's result the moment it settles, before the others have. */
+  onSettled?: (result: MulticallResult) => void
   signal?: AbortSignal
   /** ms, per node. */
   timeout?: number
@@ -30,21 +35,28 @@ export async function multicall(
   payload: unknown,
   options: MulticallOptions | MulticallOptions['onMessage'] = {},
 ): Promise<MulticallResult[]> {
-  const { onMessage, signal, timeout } = typeof options === 'function' ? { onMessage: options } : options
+  const { onMessage, onSettled, signal, timeout } =
+    typeof options === 'function' ? { onMessage: options, onSettled: undefined } : options
   return Promise.all(
     nodes.map(async (node): Promise<MulticallResult> => {
-      try {
-        const value = await cluster.call(node, method, payload, {
-          signal,
-          timeout,
-          onMessage: onMessage ? (message) => onMessage(node, message) : undefined,
-        })
-        return { node, status: 'fulfilled', value }
-      } catch (thrown) {
-        const reason =
-          thrown instanceof ClusterError ? thrown : new ClusterError('remote_error', String(thrown))
-        return { node, status: 'rejected', reason }
-      }
+      const result = await callOne(node)
+      onSettled?.(result)
+      return result
     }),
   )
+
+  async function callOne(node: string): Promise<MulticallResult> {
+    try {
+      const value = await cluster.call(node, method, payload, {
+        signal,
+        timeout,
+        onMessage: onMessage ? (message) => onMessage(node, message) : undefined,
+      })
+      return { node, status: 'fulfilled', value }
+    } catch (thrown) {
+      const reason =
+        thrown instanceof ClusterError ? thrown : new ClusterError('remote_error', String(thrown))
+      return { node, status: 'rejected', reason }
+    }
+  }
 }

@@ -19,6 +19,7 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handling.ts'
 import { ApiError } from './errors.ts'
+import { historyRoutes } from './history-routes.ts'
 import { NodeMetrics } from './metrics.ts'
 import { registerOpenApi } from './openapi.ts'
 import { errorResponses, poolSchema, ref, regionEntrySchema, SHARED_SCHEMAS } from './schemas.ts'
@@ -79,6 +80,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     startsPerMinute: options.startsPerMinute ?? 60,
     onStarted: () => metrics.testStarted(),
   })
+
+  await app.register(historyRoutes, { service: options.service })
+
   app.get(
     '/metrics',
     {

@@ -14,10 +14,22 @@
  * implement it where the node is assembled.
  */
 import type { SpeedTest } from '../speedtest/model.ts'
-import type { StartRequest, StartResult } from '../speedtest/speed-tests.ts'
+import type {
+  CompareResult,
+  HistoryQuery,
+  HistoryResult,
+  StartRequest,
+  StartResult,
+} from '../speedtest/speed-tests.ts'
 import type { TestListener } from '../speedtest/test-run.ts'
 
-export type { StartRequest, StartResult } from '../speedtest/speed-tests.ts'
+export type {
+  CompareResult,
+  HistoryQuery,
+  HistoryResult,
+  StartRequest,
+  StartResult,
+} from '../speedtest/speed-tests.ts'
 export type { TestEvent, TestListener } from '../speedtest/test-run.ts'
 
 /** A live member of the cluster, with where its region is (GET /api/regions). */
@@ -60,6 +72,10 @@ export interface TestService {
    * done). Resolves to an unsubscribe function, or null when the test is unknown.
    */
   subscribe(id: string, listener: TestListener): Promise<(() => void) | null>
+  /** Stored tests newest first, by normalised URL or all: a page of summaries and the next cursor. */
+  history(query: HistoryQuery): Promise<HistoryResult>
+  /** Two tests side by side with per-region, per-metric differences. */
+  compare(a: string, b: string): Promise<CompareResult>
   /** Live members that can measure, self included. */
   regions(): RegionEntry[]
   /** This node's runner pools. */

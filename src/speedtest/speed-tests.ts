@@ -1,24 +1,37 @@
 /**
- * Starting a test and following it, on the node the user talks to. A test is one URL
- * measured by every chosen member of the cluster at once: the URL passes the policy,
- * a `TestRun` is opened with a row per member, and a `measure` call fans out to each
- * member, whose status messages stream straight back into that row.
+ * Starting a test and following it, on any node. A test is one URL measured by every
+ * chosen member of the cluster at once: the URL passes the policy, a `TestRun` is opened
+ * with a row per member and written to the store, and a multicall of `measure` fans out
+ * to the members, whose status messages stream straight back into their rows. Every row
+ * version is written to the store as it happens.
  *
  *   const tests = new SpeedTests({ cluster, store, allowPrivate: false, deadlineMs: 180_000 })
  *   const started = await tests.start({ url: 'example.com' })
  *   if (started.ok) tests.subscribe(started.test.id, (event) => …)   // region…, done
+ *   await tests.history({ url: 'example.com', limit: 20 })          // newest first
  *
- * The same code serves one node (in-process cluster) and a planet (NATS): the rows are
- * keyed by node and labelled by region, and a member that vanishes mid-test ends its row
- * with `node_lost` while the others complete, so a test always reaches `done`.
+ * Any node serves any test: the node that started it (its owner) holds it live; another
+ * node reads it from the shared store and, while it runs, follows the owner through the
+ * cluster (follow.ts). A test whose owner is gone — a node that died mid-test, or this
+ * node before a restart — has its unfinished rows ended as `node_lost`, so it is done.
+ * The same code serves one node (in-process cluster, SQLite) and a planet (NATS, PostgreSQL).
  */
 import { randomBytes } from 'node:crypto'
-import { type Cluster, ClusterError, type Member } from '../cluster/types.ts'
-import type { SpeedTest } from './model.ts'
+import {
+  type Cluster,
+  type ClusterError,
+  type Member,
+  type MulticallResult,
+  multicall,
+} from '../cluster/index.ts'
+import { decodeCursor, type TestStore } from '../store/index.ts'
+import { type Comparison, compareTests } from './compare.ts'
+import { followRemote, serveFollow } from './follow.ts'
+import type { RegionResult, SpeedTest } from './model.ts'
 import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
-import type { TestStore } from './store.ts'
-import { type TestListener, TestRun } from './test-run.ts'
-import { checkTarget, normalizeUrl } from './url-policy.ts'
+import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
+import { isFinal, type TestListener, TestRun } from './test-run.ts'
+import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
 
 export interface StartRequest {
   url: unknown
@@ -34,6 +47,23 @@ export type StartError =
 
 export type StartResult = { ok: true; test: SpeedTest } | { ok: false; error: StartError }
 
+export interface HistoryQuery {
+  url?: unknown
+  limit?: unknown
+  before?: unknown
+}
+
+export type HistoryResult =
+  | { ok: true; page: { tests: TestSummary[]; next: string | null } }
+  | { ok: false; error: { code: PolicyError['code'] | 'bad_request'; message: string } }
+
+export type CompareResult =
+  | { ok: true; comparison: Comparison }
+  | { ok: false; error: { code: 'not_found'; message: string } }
+
+export const HISTORY_MAX_LIMIT = 100
+export const HISTORY_DEFAULT_LIMIT = 20
+
 export interface SpeedTestsOptions {
   cluster: Cluster
   store: TestStore
@@ -42,14 +72,23 @@ export interface SpeedTestsOptions {
   deadlineMs: number
   /** How long a finished run stays in memory for live subscribers before the store answers alone. */
   retainMs?: number
+  onError?: (error: unknown) => void
+}
+
+const OWNER_GONE = {
+  code: 'node_lost',
+  message: 'The node running this test stopped before this region finished.',
 }
 
 export class SpeedTests {
   readonly #options: SpeedTestsOptions
   readonly #live = new Map<string, TestRun>()
+  /** Per test, the chain of its store writes: one at a time, in order. */
+  readonly #writes = new Map<string, Promise<void>>()
 
   constructor(options: SpeedTestsOptions) {
     this.#options = options
+    serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
   }
 
   async start(request: StartRequest): Promise<StartResult> {
@@ -69,36 +108,126 @@ export class SpeedTests {
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
     const run = new TestRun(header, members)
+    const snapshot = run.snapshot()
+    // In the store before anyone hears of it, so every node can answer for it at once.
+    await this.#options.store.createTest(
+      { ...header, state: snapshot.state, owner: this.#options.cluster.self.node },
+      snapshot.results.map((row, position) => toRowInput(row, position)),
+    )
     this.#live.set(run.id, run)
-    await this.#options.store.save(run.snapshot())
+    const positions = new Map(members.map((member, position) => [member.node, position]))
+    let replaying = true
     run.subscribe((event) => {
-      if (event.type === 'done') void this.#finish(run)
+      if (replaying) return // the rows as created: already written
+      if (event.type === 'region') {
+        const position = positions.get(event.result.node) ?? 0
+        this.#write(run.id, (store) =>
+          store.saveRow(run.id, toRowInput(event.result, position), run.done ? 'done' : 'running'),
+        )
+      } else this.#finish(run)
     })
-    const measure: MeasureRequest = { testId: run.id, url: header.url, runs: runs as number }
-    for (const member of members) this.#measureOn(run, member, measure)
-    return { ok: true, test: run.snapshot() }
+    replaying = false
+    this.#fanOut(run, members, { testId: run.id, url: header.url, runs: runs as number })
+    return { ok: true, test: snapshot }
   }
 
   async get(id: string): Promise<SpeedTest | null> {
-    return this.#live.get(id)?.snapshot() ?? (await this.#options.store.get(id))
+    const live = this.#live.get(id)
+    if (live) return live.snapshot()
+    const stored = await this.#options.store.getTest(id)
+    if (!stored) return null
+    const test = toSpeedTest(stored)
+    if (test.state === 'running' && !this.#ownerServes(stored.owner)) return this.#endAbandoned(test)
+    return test
   }
 
-  /** Streams a test's events, current state first. Resolves to null when the test is unknown. */
+  /**
+   * Streams a test's events, current state first. Resolves to null when the test is unknown.
+   * `done` comes once the test's last row is in the store, so whoever hears it can read the
+   * finished test from any node.
+   */
   async subscribe(id: string, listener: TestListener): Promise<(() => void) | null> {
     const live = this.#live.get(id)
-    if (live) return live.subscribe(listener)
-    const stored = await this.#options.store.get(id)
+    if (live) {
+      let active = true
+      const stop = live.subscribe((event) => {
+        if (event.type !== 'done') return listener(event)
+        void this.#flushed(id).then(() => {
+          if (active) listener(event)
+        })
+      })
+      return () => {
+        active = false
+        stop()
+      }
+    }
+    const stored = await this.#options.store.getTest(id)
     if (!stored) return null
-    for (const result of stored.results) listener({ type: 'region', result })
-    if (stored.state === 'done') listener({ type: 'done', test: stored })
+    const test = toSpeedTest(stored)
+    if (test.state === 'running' && this.#ownerServes(stored.owner)) {
+      return this.#followOwner(stored.owner, test, listener)
+    }
+    replay(test.state === 'running' ? await this.#endAbandoned(test) : test, listener)
     return () => {}
   }
 
-  /** Ends every running test (node shutdown), so no subscriber waits forever. */
+  async history(query: HistoryQuery): Promise<HistoryResult> {
+    let url: string | undefined
+    if (query.url !== undefined && query.url !== '') {
+      const normalized = normalizeUrl(query.url)
+      if (!normalized.ok) return { ok: false, error: normalized.error }
+      url = normalized.url.href
+    }
+    const limit = query.limit === undefined ? HISTORY_DEFAULT_LIMIT : Number(query.limit)
+    if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX_LIMIT) {
+      return {
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: `"limit" must be a whole number from 1 to ${HISTORY_MAX_LIMIT}.`,
+        },
+      }
+    }
+    const before = query.before === undefined ? undefined : decodeCursor(String(query.before))
+    if (before === null) {
+      return {
+        ok: false,
+        error: { code: 'bad_request', message: '"before" is not a cursor from a previous page ("next").' },
+      }
+    }
+    const page = await this.#options.store.listTests({
+      limit,
+      ...(url === undefined ? {} : { url }),
+      ...(before ? { before } : {}),
+    })
+    return {
+      ok: true,
+      page: {
+        tests: page.tests.map((stored) => {
+          // A test still running here is reported as it is now, not as last written.
+          const live = this.#live.get(stored.id)
+          return summarize(live ? live.snapshot() : toSpeedTest(stored))
+        }),
+        next: page.next,
+      },
+    }
+  }
+
+  async compare(a: string, b: string): Promise<CompareResult> {
+    const [left, right] = await Promise.all([this.get(a), this.get(b)])
+    const missing = [left ? null : a, right ? null : b].filter((id) => id !== null)
+    if (!left || !right) {
+      return { ok: false, error: { code: 'not_found', message: `No test with id ${missing.join(' or ')}.` } }
+    }
+    return { ok: true, comparison: compareTests(left, right) }
+  }
+
+  /** Ends every running test (node shutdown), so no subscriber waits forever; then waits for its writes. */
   async close(): Promise<void> {
     for (const run of this.#live.values()) {
       run.failPending({ code: 'node_shutdown', message: 'The server stopped before this region finished.' })
     }
+    await Promise.all(this.#writes.values())
   }
 
   #chooseMembers(regions: unknown): Member[] | StartError {
@@ -121,49 +250,133 @@ export class SpeedTests {
     return members.filter((m) => regions.includes(m.region))
   }
 
-  #measureOn(run: TestRun, member: Member, request: MeasureRequest): void {
-    this.#options.cluster
-      .call(member.node, MEASURE_METHOD, request, {
+  /** One `measure` multicall; each member's row ends the moment that member answers. */
+  #fanOut(run: TestRun, members: Member[], request: MeasureRequest): void {
+    void multicall(
+      this.#options.cluster,
+      members.map((member) => member.node),
+      MEASURE_METHOD,
+      request,
+      {
         timeout: this.#options.deadlineMs,
-        onMessage: (message) => {
+        onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
-          if (update) run.update(member.node, update)
+          if (update) run.update(node, update)
         },
-      })
-      .then((final) => {
-        const update = parseRegionUpdate(final)
-        run.update(
-          member.node,
-          update ?? { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
-        )
-      })
-      .catch((error: unknown) =>
-        // The measuring node is gone, so this node dates the row: not the stale `loading` time.
-        run.update(member.node, { status: 'error', error: describeCallError(error), updatedAt: Date.now() }),
-      )
+        onSettled: (result) => settleRow(run, result),
+      },
+    )
   }
 
-  async #finish(run: TestRun): Promise<void> {
-    await this.#options.store.save(run.snapshot())
-    setTimeout(() => this.#live.delete(run.id), this.#options.retainMs ?? 60_000).unref()
+  #write(testId: string, work: (store: TestStore) => Promise<void>): void {
+    const previous = this.#writes.get(testId) ?? Promise.resolve()
+    const next = previous.then(() => work(this.#options.store)).catch((error: unknown) => this.#report(error))
+    this.#writes.set(testId, next)
+  }
+
+  /** Resolves once every write of this test queued so far is in the store (never rejects). */
+  #flushed(testId: string): Promise<void> {
+    return this.#writes.get(testId) ?? Promise.resolve()
+  }
+
+  #finish(run: TestRun): void {
+    setTimeout(() => {
+      this.#live.delete(run.id)
+      const writes = this.#writes.get(run.id)
+      void writes?.then(() => {
+        if (this.#writes.get(run.id) === writes) this.#writes.delete(run.id)
+      })
+    }, this.#options.retainMs ?? 60_000).unref()
+  }
+
+  /** Whether the test's owner is another live member, which can stream it to us. */
+  #ownerServes(owner: string): boolean {
+    const { cluster } = this.#options
+    return owner !== cluster.self.node && cluster.members().some((member) => member.node === owner)
+  }
+
+  /** A running test nobody runs any more: its unfinished rows end as `node_lost`, in the store too. */
+  async #endAbandoned(test: SpeedTest): Promise<SpeedTest> {
+    const results = test.results.map(
+      (row): RegionResult =>
+        isFinal(row.status) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
+    )
+    const ended: SpeedTest = { ...test, state: 'done', results }
+    const unfinished = results.flatMap((_row, position) =>
+      isFinal(test.results[position]?.status ?? 'error') ? [] : [position],
+    )
+    // Every row already final (its last write made it, the state's did not): write the state anyway.
+    for (const position of unfinished.length > 0 ? unfinished : [0]) {
+      const row = results[position]
+      if (row) await this.#options.store.saveRow(test.id, toRowInput(row, position), 'done')
+    }
+    return ended
+  }
+
+  #followOwner(owner: string, test: SpeedTest, listener: TestListener): () => void {
+    const { store } = this.#options
+    return followRemote(
+      this.#options.cluster,
+      owner,
+      test.id,
+      {
+        onRow: (result) => listener({ type: 'region', result }),
+        onStoredRow: async (node) => {
+          const row = await store.getRow(test.id, node)
+          if (row) listener({ type: 'region', result: fromStoredRow(row) })
+        },
+        onEnd: async (outcome) => {
+          const stored = await store.getTest(test.id)
+          if (!stored) return
+          let now = toSpeedTest(stored)
+          // The owner vanished mid-test: nobody will finish its rows.
+          if (outcome === 'lost' && now.state === 'running') now = await this.#endAbandoned(now)
+          if (outcome === 'done') {
+            if (now.state === 'done') listener({ type: 'done', test: now })
+          } else replay(now, listener)
+        },
+      },
+      { timeoutMs: this.#options.deadlineMs + 60_000, onError: (error) => this.#report(error) },
+    )
+  }
+
+  #report(error: unknown): void {
+    ;(this.#options.onError ?? ((e: unknown) => console.error('speed tests:', e)))(error)
   }
 }
 
-function describeCallError(error: unknown): { code: string; message: string } {
-  if (error instanceof ClusterError) {
-    switch (error.code) {
-      case 'node_lost':
-        return {
-          code: 'node_lost',
-          message: 'The node measuring from this region left the cluster mid-test.',
-        }
-      case 'timeout':
-        return { code: 'timeout', message: 'This region did not finish in time.' }
-      default:
-        return { code: error.code, message: error.message }
-    }
+/** What a late subscriber gets of a test that is not live here: every row, then `done` if done. */
+function replay(test: SpeedTest, listener: TestListener): void {
+  for (const result of test.results) listener({ type: 'region', result })
+  if (test.state === 'done') listener({ type: 'done', test })
+}
+
+function settleRow(run: TestRun, result: MulticallResult): void {
+  if (result.status === 'fulfilled') {
+    const update = parseRegionUpdate(result.value)
+    run.update(
+      result.node,
+      update ?? { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
+    )
+  } else {
+    // The measuring node is gone, so this node dates the row: not the stale `loading` time.
+    run.update(result.node, {
+      status: 'error',
+      error: describeCallError(result.reason),
+      updatedAt: Date.now(),
+    })
   }
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) }
+}
+
+function describeCallError(error: ClusterError): { code: string; message: string } {
+  switch (error.code) {
+    case 'node_lost':
+      return { code: 'node_lost', message: 'The node measuring from this region left the cluster mid-test.' }
+    case 'timeout':
+      return { code: 'timeout', message: 'This region did not finish in time.' }
+    default:
+      return { code: error.code, message: error.message }
+  }
 }
 
 const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'

@@ -225,5 +225,30 @@ export function clusterConformance(name: string, setup: () => Promise<TransportU
         assert.equal(ghost?.status, 'rejected')
         assert.equal(ghost?.status === 'rejected' && ghost.reason.code, 'unknown_node')
       }))
+
+    it('multicall hands over each result as its node settles, before the slower ones', () =>
+      pair(async (a, b) => {
+        a.serve('measure', async () => 'fast')
+        b.serve('measure', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          return 'slow'
+        })
+        const settled: Array<{ node: string; at: number }> = []
+        const started = performance.now()
+        await multicall(
+          a,
+          ['fra-1', 'ord-1'],
+          'measure',
+          {},
+          {
+            onSettled: (result) => settled.push({ node: result.node, at: performance.now() - started }),
+          },
+        )
+        assert.deepEqual(
+          settled.map((s) => s.node),
+          ['ord-1', 'fra-1'],
+        )
+        assert.ok((settled[0]?.at ?? 0) < 250, `the fast node was reported at once (${settled[0]?.at} ms)`)
+      }))
   })
 }

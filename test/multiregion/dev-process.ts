@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../cluster/nats-server.ts'
 import { regionsOf, waitUntil } from '../support/api.ts'
+import { freshDataDir } from '../support/data-dir.ts'
 import { descendantsOf, isMarked, listProcesses, type ProcessInfo } from '../support/processes.ts'
 
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
@@ -54,6 +55,7 @@ export async function startDev(regions: string[], env: Record<string, string> = 
         WPS_RATE_LIMIT_PER_MIN: '100000',
         WPS_POOL_IDLE_SHUTDOWN_MS: '20000',
         PUPPETEER_SKIP_DOWNLOAD: '1',
+        WPS_DATA_DIR: freshDataDir('dev'),
         ...env,
         [MARK]: marker,
       },

@@ -18,6 +18,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort, type NatsServer, startNatsServer } from '../cluster/nats-server.ts'
+import { freshDataDir } from '../support/data-dir.ts'
 import {
   descendantsOf,
   isMarked,
@@ -112,6 +113,7 @@ async function startNode(spec: NodeSpec, natsUrl: string, marker: string): Promi
     env: {
       ...process.env,
       ...TEST_ENV,
+      WPS_DATA_DIR: freshDataDir(spec.region),
       ...spec.env,
       WPS_REGION: spec.region,
       NATS_URL: natsUrl,

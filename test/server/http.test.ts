@@ -35,7 +35,7 @@ describe('HTTP API in-process', () => {
   let app: FastifyInstance
 
   before(async () => {
-    node = scriptedNode({
+    node = await scriptedNode({
       region: 'ord',
       measure: async (_request, emit) => {
         emit({ status: 'loading', updatedAt: Date.now() })
@@ -114,7 +114,7 @@ describe('HTTP API input and errors', () => {
   let app: FastifyInstance
 
   before(async () => {
-    node = scriptedNode()
+    node = await scriptedNode()
     app = await node.server()
   })
   after(async () => node?.close())
@@ -234,7 +234,7 @@ describe('OpenAPI', () => {
   let app: FastifyInstance
 
   before(async () => {
-    node = scriptedNode()
+    node = await scriptedNode()
     app = await node.server()
   })
   after(async () => node?.close())
@@ -305,7 +305,7 @@ describe('requests refused by the HTTP parser', () => {
   let app: FastifyInstance
 
   before(async () => {
-    node = scriptedNode()
+    node = await scriptedNode()
     app = await node.server()
     await app.listen({ port: 0, host: '127.0.0.1' })
   })
@@ -343,7 +343,7 @@ describe('deploy: CSP and client addresses', () => {
     for (const node of nodes) await node.close()
   })
   async function server(options: Parameters<ScriptedNode['server']>[0] = {}): Promise<FastifyInstance> {
-    const node = scriptedNode()
+    const node = await scriptedNode()
     nodes.push(node)
     return node.server(options)
   }
@@ -394,7 +394,7 @@ describe('GET /metrics in-process', () => {
   let node: ScriptedNode
   let app: FastifyInstance
   before(async () => {
-    node = scriptedNode({
+    node = await scriptedNode({
       pools: () => [
         { name: 'browser', runners: 3, ready: 2, draining: 1, booting: 1, busySlots: 2, waiting: 3 },
         { name: 'other', runners: 1, ready: 1, draining: 0, booting: 0, busySlots: 0, waiting: 1 },

@@ -9,6 +9,7 @@
 import { readConfig } from '../../src/cli/config.ts'
 import { type Node, startNode } from '../../src/cli/node.ts'
 import { createNodeServer } from '../../src/cli/serve.ts'
+import { freshDataDir } from './data-dir.ts'
 
 export interface TestServer {
   url: string
@@ -17,7 +18,12 @@ export interface TestServer {
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = readConfig({ WPS_POOL_BACKEND: 'local', WPS_POOL_IDLE_SHUTDOWN_MS: '60000', ...env })
+  const config = readConfig({
+    WPS_POOL_BACKEND: 'local',
+    WPS_POOL_IDLE_SHUTDOWN_MS: '60000',
+    WPS_DATA_DIR: freshDataDir('server'),
+    ...env,
+  })
   const node = await startNode(config)
   const app = await createNodeServer(node)
   await app.listen({ port: 0, host: '127.0.0.1' })

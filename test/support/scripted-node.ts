@@ -6,7 +6,7 @@
  * replaced, by row updates the test chooses. `measured` records every measure request
  * that reached a region, so a test can prove that bad input never started one.
  *
- *   const node = scriptedNode({ measure: async (_request, emit) => { emit({ status: 'loading' }); return done } })
+ *   const node = await scriptedNode({ measure: async (_request, emit) => { emit({ status: 'loading' }); return done } })
  *   const app = await node.server()
  *   const answer = await app.inject({ method: 'POST', url: '/api/tests', payload: { url: 'http://127.0.0.1:1/' } })
  *   node.measured   // → [{ testId, url: 'http://127.0.0.1:1/', runs: 1 }]
@@ -23,7 +23,7 @@ import {
   type RegionUpdate,
 } from '../../src/speedtest/protocol.ts'
 import { SpeedTests } from '../../src/speedtest/speed-tests.ts'
-import { MemoryTestStore } from '../../src/speedtest/store.ts'
+import { TestStore } from '../../src/store/index.ts'
 
 export type ScriptedMeasure = (
   request: MeasureRequest,
@@ -54,9 +54,9 @@ export function completeRow(load: number): RegionUpdate {
   }
 }
 
-export function scriptedNode(
+export async function scriptedNode(
   options: { region?: string; measure?: ScriptedMeasure; pools?: () => PoolSnapshot[] } = {},
-): ScriptedNode {
+): Promise<ScriptedNode> {
   const region = options.region ?? 'local'
   const cluster = createMemoryCluster(new MemoryHub(), {
     node: `${region}-scripted`,
@@ -72,9 +72,10 @@ export function scriptedNode(
     measured.push(request)
     return measure(request, emit)
   })
+  const store = await TestStore.open({ location: { kind: 'memory' } })
   const speedTests = new SpeedTests({
     cluster,
-    store: new MemoryTestStore(),
+    store,
     allowPrivate: true,
     deadlineMs: 10_000,
   })
@@ -92,6 +93,7 @@ export function scriptedNode(
       for (const app of apps) await app.close()
       await speedTests.close()
       await cluster.close()
+      await store.close()
     },
   }
 }

@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../../src/cli/ports.ts'
+import { freshDataDir } from './data-dir.ts'
 import { descendantsOf, isMarked, listProcesses, markedProcesses, type ProcessInfo } from './processes.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -36,7 +37,14 @@ export async function startWpsServer(
   const marker = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
   const child = spawn(process.execPath, ['bin/wps.mjs', 'serve', '--port', String(port)], {
     cwd: ROOT,
-    env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1', HOST: '127.0.0.1', ...env, [MARK]: marker },
+    env: {
+      ...process.env,
+      PUPPETEER_SKIP_DOWNLOAD: '1',
+      HOST: '127.0.0.1',
+      WPS_DATA_DIR: freshDataDir('serve'),
+      ...env,
+      [MARK]: marker,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''

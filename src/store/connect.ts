@@ -1,0 +1,110 @@
+/**
+ * The one place that knows which database is behind the store. Everything else speaks
+ * Kysely, which writes each query in the dialect of the connection it was given — so no
+ * SQL dialect switch lives anywhere else.
+ *
+ *   connect(parseLocation({ dataDir: './data' }))                         // SQLite file ./data/wps.sqlite
+ *   connect(parseLocation({ databaseUrl: 'postgres://wps@db:5432/wps' }))  // PostgreSQL
+ *   connect({ kind: 'memory' })                                            // SQLite in memory (wps run, tests)
+ *
+ * SQLite runs in WAL mode with `synchronous=FULL`: every committed row update is on disk
+ * before the call returns, so a crash (even kill -9, even of the machine) loses at most
+ * the update in flight.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  type DialectAdapter,
+  Kysely,
+  type MigrationLockOptions,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from 'kysely'
+import pg from 'pg'
+import type { Schema } from './schema.ts'
+
+export type StoreLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'memory' }
+  | { kind: 'postgres'; url: string }
+
+export const SQLITE_FILE = 'wps.sqlite'
+
+/** `databaseUrl` (postgres://…) wins; else a SQLite file in `dataDir`; else memory. */
+export function parseLocation(options: {
+  databaseUrl?: string | null
+  dataDir?: string | null
+}): StoreLocation {
+  if (options.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
+      throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.')
+    }
+    return { kind: 'postgres', url: options.databaseUrl }
+  }
+  if (options.dataDir) return { kind: 'sqlite', file: join(options.dataDir, SQLITE_FILE) }
+  return { kind: 'memory' }
+}
+
+export function connect(location: StoreLocation): Kysely<Schema> {
+  if (location.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 })
+    // An idle connection that the server drops must not crash the node; the next query reconnects.
+    pool.on('error', () => {})
+    return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+  }
+  if (location.kind === 'sqlite') mkdirSync(join(location.file, '..'), { recursive: true })
+  const database = new Database(location.kind === 'sqlite' ? location.file : ':memory:')
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = FULL')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('foreign_keys = ON')
+  return new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) })
+}
+
+/**
+ * Kysely's SQLite adapter takes no migration lock (it assumes one process). Nodes of
+ * `wps dev` share one file and start together, so the migrations run inside one
+ * `BEGIN IMMEDIATE` transaction: the first process to get SQLite's write lock migrates,
+ * the others wait for it and then find nothing left to do. PostgreSQL's adapter locks
+ * a row of its own already.
+ */
+class MigrationLockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    await sql`begin immediate`.execute(db)
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    try {
+      await sql`commit`.execute(db)
+    } catch (error) {
+      // The lock was never taken (the other process held it too long): nothing to commit,
+      // and the caller should see why the lock failed, not this.
+      if (!/no transaction is active/.test(String(error))) throw error
+    }
+  }
+}
+
+class SharedFileSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigrationLockingSqliteAdapter()
+  }
+}
+
+/**
+ * Whether an error is another process holding SQLite's write lock (several `wps dev`
+ * nodes share one file), which is worth a retry rather than a failure.
+ */
+export function isLockContention(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (
+      (e as { code?: unknown }).code === 'SQLITE_BUSY' ||
+      /SQLITE_BUSY|database is locked/.test(e.message)
+    ) {
+      return true
+    }
+  }
+  return false
+}

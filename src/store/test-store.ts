@@ -1,0 +1,289 @@
+/**
+ * Tests, their rows and their artifacts, kept in SQLite or PostgreSQL. Every call is
+ * its own transaction, written when it happens: a test when it starts, each row version
+ * when it changes — so a crash loses at most the update in flight — and a row's large
+ * data (the network log) goes to the artifact place, referred to by name.
+ *
+ *   const store = await TestStore.open({ location: parseLocation({ dataDir: './data' }), artifactsDir: './data/artifacts' })
+ *   await store.createTest({ id, url, createdAt, state: 'running', owner: 'ord-1' }, [{ node: 'ord-1', region: 'ord', … }])
+ *   await store.saveRow(id, { node: 'ord-1', region: 'ord', position: 0, status: 'complete', body, artifacts: { entries } }, 'done')
+ *   await store.getTest(id)                           // rows with their artifacts
+ *   await store.listTests({ url, limit: 20 })         // newest first: { tests (no artifacts), next }
+ *
+ * The store knows JSON objects, not speed tests: what a row means is the app's business.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Kysely, Transaction } from 'kysely'
+import { type ArtifactPlace, DatabaseArtifacts, FileArtifacts } from './artifacts.ts'
+import { connect, isLockContention, type StoreLocation } from './connect.ts'
+import { type Cursor, encodeCursor } from './cursor.ts'
+import { migrateToLatest } from './migrations.ts'
+import type { Schema } from './schema.ts'
+
+export type JsonObject = Record<string, unknown>
+
+export interface TestHeader {
+  id: string
+  url: string
+  createdAt: string
+  state: string
+  owner: string
+}
+
+export interface RowInput {
+  node: string
+  region: string
+  position: number
+  status: string
+  body: JsonObject
+  /** Large data kept beside the row, by name (JSON-serialisable). */
+  artifacts?: Record<string, unknown>
+}
+
+export interface StoredRow {
+  node: string
+  region: string
+  status: string
+  body: JsonObject
+  /** Loaded on full reads (`getTest`, `getRow`); empty in lists. */
+  artifacts: Record<string, unknown>
+}
+
+export interface StoredTest extends TestHeader {
+  rows: StoredRow[]
+}
+
+export interface ListQuery {
+  /** Exact match on the stored (normalised) URL; omitted: every test. */
+  url?: string
+  limit: number
+  before?: Cursor
+}
+
+export interface ListPage {
+  tests: StoredTest[]
+  next: string | null
+}
+
+export interface OpenOptions {
+  location: StoreLocation
+  /** Where file artifacts go; without it artifacts are kept in the database. */
+  artifactsDir?: string
+}
+
+type Db = Kysely<Schema> | Transaction<Schema>
+
+export class TestStore {
+  readonly #db: Kysely<Schema>
+  readonly #artifacts: ArtifactPlace
+
+  private constructor(db: Kysely<Schema>, artifacts: ArtifactPlace) {
+    this.#db = db
+    this.#artifacts = artifacts
+  }
+
+  /** Connects and brings the schema up to date. */
+  static async open(options: OpenOptions): Promise<TestStore> {
+    const db = connect(options.location)
+    try {
+      // Nodes of `wps dev` share one SQLite file and start together: a migration that meets
+      // another process's write lock tries again rather than failing the node.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await migrateToLatest(db)
+          break
+        } catch (error) {
+          if (attempt >= 50 || !isLockContention(error)) throw error
+          await sleep(100)
+        }
+      }
+    } catch (error) {
+      await db.destroy()
+      throw error
+    }
+    const artifacts = options.artifactsDir ? new FileArtifacts(options.artifactsDir) : new DatabaseArtifacts()
+    return new TestStore(db, artifacts)
+  }
+
+  /** The query layer itself, for migrations tests and benchmarks. */
+  get db(): Kysely<Schema> {
+    return this.#db
+  }
+
+  async createTest(header: TestHeader, rows: readonly RowInput[]): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('tests')
+        .values({
+          id: header.id,
+          url: header.url,
+          created_at: header.createdAt,
+          state: header.state,
+          owner: header.owner,
+        })
+        .execute()
+      for (const row of rows) await this.#putRow(trx, header.id, row)
+    })
+  }
+
+  /** Writes the latest version of one row, and the test's state, in one transaction. */
+  async saveRow(testId: string, row: RowInput, state: string): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await this.#putRow(trx, testId, row)
+      await trx.updateTable('tests').set({ state }).where('id', '=', testId).execute()
+    })
+  }
+
+  async getTest(id: string): Promise<StoredTest | null> {
+    const header = await this.#db.selectFrom('tests').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!header) return null
+    const rows = await this.#db
+      .selectFrom('test_rows')
+      .selectAll()
+      .where('test_id', '=', id)
+      .orderBy('position')
+      .execute()
+    const artifacts = await this.#db.selectFrom('artifacts').selectAll().where('test_id', '=', id).execute()
+    const stored = rows.map(toStoredRow)
+    for (const artifact of artifacts) {
+      const row = stored.find((r) => r.node === artifact.node)
+      if (row) row.artifacts[artifact.name] = JSON.parse(await this.#artifacts.read(artifact))
+    }
+    return { ...toHeader(header), rows: stored }
+  }
+
+  async getRow(testId: string, node: string): Promise<StoredRow | null> {
+    const row = await this.#db
+      .selectFrom('test_rows')
+      .selectAll()
+      .where('test_id', '=', testId)
+      .where('node', '=', node)
+      .executeTakeFirst()
+    if (!row) return null
+    const stored = toStoredRow(row)
+    const artifacts = await this.#db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('test_id', '=', testId)
+      .where('node', '=', node)
+      .execute()
+    for (const artifact of artifacts) {
+      stored.artifacts[artifact.name] = JSON.parse(await this.#artifacts.read(artifact))
+    }
+    return stored
+  }
+
+  /** Newest first; rows without their artifacts, so a page of history stays small. */
+  async listTests(query: ListQuery): Promise<ListPage> {
+    let select = this.#db.selectFrom('tests').selectAll()
+    if (query.url !== undefined) select = select.where('url', '=', query.url)
+    const before = query.before
+    if (before) {
+      select = select.where((eb) =>
+        eb.or([
+          eb('created_at', '<', before.createdAt),
+          eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+        ]),
+      )
+    }
+    const headers = await select
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1)
+      .execute()
+    const page = headers.slice(0, query.limit)
+    const ids = page.map((h) => h.id)
+    const rows =
+      ids.length === 0
+        ? []
+        : await this.#db
+            .selectFrom('test_rows')
+            .selectAll()
+            .where('test_id', 'in', ids)
+            .orderBy('test_id')
+            .orderBy('position')
+            .execute()
+    const tests = page.map((h) => ({
+      ...toHeader(h),
+      rows: rows.filter((r) => r.test_id === h.id).map(toStoredRow),
+    }))
+    const last = page.at(-1)
+    const next =
+      headers.length > query.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null
+    return { tests, next }
+  }
+
+  /** Deletes tests created before `cutoff`, with their rows and artifacts; returns how many. */
+  async deleteCreatedBefore(cutoff: Date, batch = 500): Promise<number> {
+    let deleted = 0
+    for (;;) {
+      const ids = (
+        await this.#db
+          .selectFrom('tests')
+          .select('id')
+          .where('created_at', '<', cutoff.toISOString())
+          .limit(batch)
+          .execute()
+      ).map((r) => r.id)
+      if (ids.length === 0) return deleted
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('artifacts').where('test_id', 'in', ids).execute()
+        await trx.deleteFrom('test_rows').where('test_id', 'in', ids).execute()
+        await trx.deleteFrom('tests').where('id', 'in', ids).execute()
+      })
+      // Files after the rows: a crash in between leaves files no row refers to, never the reverse.
+      await this.#artifacts.remove(ids)
+      deleted += ids.length
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy()
+  }
+
+  async #putRow(db: Db, testId: string, row: RowInput): Promise<void> {
+    for (const [name, value] of Object.entries(row.artifacts ?? {})) {
+      const data = JSON.stringify(value)
+      const placed = await this.#artifacts.write(testId, row.node, name, data)
+      await db
+        .insertInto('artifacts')
+        .values({ test_id: testId, node: row.node, name, bytes: Buffer.byteLength(data), ...placed })
+        .onConflict((oc) =>
+          oc
+            .columns(['test_id', 'node', 'name'])
+            .doUpdateSet({ bytes: Buffer.byteLength(data), path: placed.path, content: placed.content }),
+        )
+        .execute()
+    }
+    const values = {
+      test_id: testId,
+      node: row.node,
+      position: row.position,
+      region: row.region,
+      status: row.status,
+      body: JSON.stringify(row.body),
+    }
+    await db
+      .insertInto('test_rows')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['test_id', 'node']).doUpdateSet({ status: values.status, body: values.body }),
+      )
+      .execute()
+  }
+}
+
+function toHeader(row: Schema['tests']): TestHeader {
+  return { id: row.id, url: row.url, createdAt: row.created_at, state: row.state, owner: row.owner }
+}
+
+function toStoredRow(row: Schema['test_rows']): StoredRow {
+  const body: unknown = JSON.parse(row.body)
+  return {
+    node: row.node,
+    region: row.region,
+    status: row.status,
+    body: typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {},
+    artifacts: {},
+  }
+}
