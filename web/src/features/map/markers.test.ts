@@ -55,14 +55,17 @@ test('each row becomes a marker at its region, toned by state then by LCP rating
 })
 
 test('an error page is never toned good, and a failed region says so', () => {
-  const [notFound, failed] = markersFor(
+  const [notFound, httpError, failed] = markersFor(
     [
       row('ord', { httpStatus: 404, metrics: { ...emptyMetrics(), lcp: 100 } }),
+      row('ams', { status: 'error', httpStatus: 500, error: { code: 'http_error', message: 'x' } }),
       row('fra', { status: 'error', error: { code: 'timeout', message: 'x' } }),
     ],
     [],
   )
   assert.equal(notFound?.tone, 'error-page')
+  assert.equal(notFound?.headline, 'HTTP 404')
+  assert.equal(httpError?.tone, 'error-page')
   assert.equal(failed?.tone, 'error')
   assert.equal(failed?.headline, 'Failed')
 })

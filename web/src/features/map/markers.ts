@@ -33,6 +33,8 @@ export interface Marker {
 }
 
 function toneOf(row: RegionResult): Tone {
+  // An error page (a 404 measured in full, or its http_error) is its own tone, never "good".
+  if ((row.httpStatus ?? 0) >= 400 && (row.status === 'complete' || row.status === 'error')) return 'error-page'
   if (row.status === 'error') return 'error'
   if (row.status !== 'complete') return row.status
   if ((row.httpStatus ?? 0) >= 400) return 'error-page'
@@ -40,6 +42,7 @@ function toneOf(row: RegionResult): Tone {
 }
 
 function headlineOf(row: RegionResult): string {
+  if ((row.httpStatus ?? 0) >= 400) return `HTTP ${row.httpStatus}`
   if (row.status === 'error') return statusText('error')
   if (row.metrics.lcp !== null) return `LCP ${formatMs(row.metrics.lcp)}`
   if (row.metrics.load !== null) return `Load ${formatMs(row.metrics.load)}`
