@@ -72,24 +72,19 @@ test('desktop: the map goes live, waterfalls match the request log, ratings are 
     await page.goto(dev.url)
     for (const region of REGIONS) await page.locator(`input[name="region"][value="${region}"]`).waitFor()
     // Every state each marker shows, as it shows it.
-    await page.evaluate(() => {
-      const seen: Record<string, string[]> = {}
-      Object.assign(window, { markerStates: seen })
-      const record = () => {
-        for (const marker of document.querySelectorAll<SVGGElement>('[data-testid="map-marker"]')) {
+    // As text: tsx would name an inner function (`__name`), which the page does not define.
+    await page.evaluate(`(() => {
+      const seen = {}
+      window.markerStates = seen
+      new MutationObserver(() => {
+        for (const marker of document.querySelectorAll('[data-testid="map-marker"]')) {
           const region = marker.dataset.region ?? ''
-          const list = seen[region] ?? []
-          seen[region] = list
+          const list = seen[region] ?? (seen[region] = [])
           const state = marker.dataset.status ?? ''
           if (list.at(-1) !== state) list.push(state)
         }
-      }
-      new MutationObserver(record).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-      })
-    })
+      }).observe(document.body, { subtree: true, childList: true, attributes: true })
+    })()`)
     await page.getByLabel('Page to test').fill(target)
     await page.getByRole('button', { name: 'Go' }).click()
     await page.waitForURL(/\/tests\/[^/]+$/)
