@@ -34,7 +34,8 @@ export interface Marker {
 
 function toneOf(row: RegionResult): Tone {
   // An error page (a 404 measured in full, or its http_error) is its own tone, never "good".
-  if ((row.httpStatus ?? 0) >= 400 && (row.status === 'complete' || row.status === 'error')) return 'error-page'
+  if ((row.httpStatus ?? 0) >= 400 && (row.status === 'complete' || row.status === 'error'))
+    return 'error-page'
   if (row.status === 'error') return 'error'
   if (row.status !== 'complete') return row.status
   if ((row.httpStatus ?? 0) >= 400) return 'error-page'
