@@ -40,6 +40,10 @@ export function ResultList({ test, regions, connection }: Props) {
   const note = running ? connectionNote[connection] : undefined
   const finished = test.results.filter((row) => row.status === 'complete' || row.status === 'error').length
   const outcome = testOutcome(test)
+  const filmstripEndMs = Math.max(
+    0,
+    ...test.results.flatMap((row) => (row.artifacts?.filmstrip ?? []).map((frame) => frame.at)),
+  )
 
   return (
     <section class="results" aria-labelledby="results-title">
@@ -82,6 +86,7 @@ export function ResultList({ test, regions, connection }: Props) {
             place={cities.get(result.region)}
             showNode={(perRegion.get(result.region) ?? 0) > 1}
             testedUrl={test.url}
+            filmstripEndMs={filmstripEndMs}
           />
         ))}
       </ol>

@@ -16,6 +16,7 @@ import {
 } from '../../../../src/format/index.ts'
 import type { RegionResult, Settings } from '../../api.ts'
 import { errorTitle } from '../../errors.ts'
+import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
 import { Waterfall } from '../waterfall/Waterfall.tsx'
 
@@ -26,6 +27,8 @@ interface Props {
   /** Shown when a region has more than one node, to tell the rows apart. */
   showNode?: boolean
   testedUrl?: string
+  /** The filmstrips' shared time axis: the latest frame of any region of the test. */
+  filmstripEndMs?: number
 }
 
 interface Cell {
@@ -111,7 +114,7 @@ const hasNumbers = (result: RegionResult): boolean =>
   result.httpStatus !== null ||
   Object.values(result.metrics).some((value) => value !== null)
 
-export function ResultRow({ result, place, showNode = false, testedUrl }: Props) {
+export function ResultRow({ result, place, showNode = false, testedUrl, filmstripEndMs = 0 }: Props) {
   const { status, error } = result
   const pending = status === 'queued' || status === 'starting' || status === 'loading'
   const errorPage = (result.httpStatus ?? 0) >= 400 ? result.httpStatus : null
@@ -174,6 +177,10 @@ export function ResultRow({ result, place, showNode = false, testedUrl }: Props)
             )
           })}
         </dl>
+      ) : null}
+
+      {result.artifacts?.filmstrip && result.artifacts.filmstrip.length > 0 ? (
+        <Filmstrip frames={result.artifacts.filmstrip} endMs={filmstripEndMs} />
       ) : null}
 
       {result.entries && result.entries.length > 0 ? (
