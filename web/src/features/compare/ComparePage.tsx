@@ -131,10 +131,12 @@ function CompareTables({ comparison }: { comparison: Comparison }) {
                     <td>{formatValue(row.kind, diff?.b ?? null)}</td>
                     <td class={said?.tone} data-diff={diff?.absolute ?? ''}>
                       {formatDelta(row.kind, diff?.absolute ?? null)}
-                      {diff?.relative !== null && diff?.relative !== undefined ? (
-                        <span class={styles.percent}> {formatPercent(diff.relative)}</span>
-                      ) : null}
-                      {said ? <span class={styles.word}> {said.word}</span> : null}
+                      <span class={styles.detail}>
+                        {diff?.relative !== null && diff?.relative !== undefined
+                          ? `${formatPercent(diff.relative)} `
+                          : ''}
+                        {said?.word ?? ''}
+                      </span>
                     </td>
                   </tr>
                 )
