@@ -54,7 +54,8 @@ export function Waterfall({ entries, metrics }: Props) {
           </span>
         ) : null}
       </figcaption>
-      <div class={styles.scroller}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long log scrolls; keyboard users must be able to scroll it (WCAG 2.1.1) */}
+      <section class={styles.scroller} tabIndex={0} aria-label="Requests, scrollable">
         <table class={styles.table}>
           <thead>
             <tr>
@@ -118,7 +119,7 @@ export function Waterfall({ entries, metrics }: Props) {
             })}
           </tbody>
         </table>
-      </div>
+      </section>
     </figure>
   )
 }
