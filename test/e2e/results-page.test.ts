@@ -4,7 +4,8 @@
  * browsers behind its real round-trip time) and the fixture site: the world map's three
  * markers change state live and end rated; each region's waterfall has a row per request
  * the fixture makes; ratings are words, not only colours; the regions-side-by-side table
- * marks fastest and slowest and sorts; an error page's vitals say so; the history lists
+ * marks fastest and slowest and sorts; an error page's vitals say so; a two-run test lists
+ * both runs per region, the median marked; the history lists
  * the tests after a reload; two tests compare with per-region differences; axe-core finds
  * no serious or critical violation on any of these views.
  *
@@ -198,10 +199,24 @@ test('an error page is measured but not rated: its vitals say "on an error page"
 
 test('history lists both tests after a reload; two picked compare region by region', async () => {
   assert.ok(first, 'the desktop test ran')
-  const run = await runTest(dev.url, { url: target }, { timeoutMs: 120_000 })
+  // Two runs per region: the rows show the median run and list both.
+  const run = await runTest(dev.url, { url: target, runs: 2 }, { timeoutMs: 180_000 })
   second = run.test
   const page = await browser.newPage({ viewport: DESKTOP })
   try {
+    await page.goto(`${dev.url}/tests/${second.id}`)
+    const runs = page.getByTestId('runs')
+    await runs.first().waitFor()
+    assert.equal(await runs.count(), 3, 'a runs table per region')
+    for (const row of second.results) {
+      const table = page.locator(`.row[data-node="${row.node}"] [data-testid="runs"]`)
+      assert.equal(await table.locator('tbody tr').count(), 2 + 2, 'two runs, then fastest and slowest')
+      const median = (row.medianRun ?? -1) + 1
+      assert.match(
+        (await table.locator('summary').textContent()) ?? '',
+        new RegExp(`2 runs · the numbers above are run ${median}`),
+      )
+    }
     await page.goto(`${dev.url}/tests/${first.id}`)
     await page.getByRole('link', { name: 'History of this URL' }).click()
     await page.waitForURL(/\/history\?url=/)

@@ -18,6 +18,7 @@ import type { RegionResult, Settings } from '../../api.ts'
 import { errorTitle } from '../../errors.ts'
 import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
+import { RunsTable } from '../runs/RunsTable.tsx'
 import { Waterfall } from '../waterfall/Waterfall.tsx'
 
 interface Props {
@@ -177,6 +178,16 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
             )
           })}
         </dl>
+      ) : null}
+
+      {result.runs && result.runs.length > 1 ? (
+        <RunsTable runs={result.runs} medianRun={result.medianRun} />
+      ) : null}
+
+      {result.status === 'complete' && result.final === false ? (
+        <p class="row-note" role="status">
+          Still watching the page after load: late paints, shifts and long tasks may change these numbers.
+        </p>
       ) : null}
 
       {result.artifacts?.filmstrip && result.artifacts.filmstrip.length > 0 ? (
