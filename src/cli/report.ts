@@ -1,29 +1,16 @@
 /**
  * How `wps run` shows a test in a terminal: one progress line per row change (stderr)
- * and a table of the final rows (stdout). Pure functions of the data.
+ * and a table of the final rows (stdout). Pure functions of the data; numbers and status
+ * words come from `src/format/`, which the web page uses too, so both say the same.
  *
  *   progressLine(result)   // → 'ord  Loading page'
  *   elapsedPrefix(start)   // → '[  1.2 s]', the time since `start` that prefixes each progress line
  *   resultTable(test)      // → aligned text table, one line per region
  */
+import { formatBytes, formatCls, formatCount, formatMs, statusText } from '../format/index.ts'
 import type { RegionResult, SpeedTest } from '../speedtest/model.ts'
 
-export const formatMs = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`
-
-export const formatBytes = (bytes: number | null | undefined): string => {
-  if (bytes === null || bytes === undefined) return '—'
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`
-}
-
-const STATUS_TEXT: Record<RegionResult['status'], string> = {
-  starting: 'Starting browser',
-  loading: 'Loading page',
-  complete: 'Complete',
-  error: 'Error',
-}
+export { formatBytes, formatMs }
 
 /** `[ 12.3 s] ` since `start`: progress a person (or a CI log) can read as a timeline. */
 export function elapsedPrefix(start: number, now = performance.now()): string {
@@ -33,11 +20,11 @@ export function elapsedPrefix(start: number, now = performance.now()): string {
 export function progressLine(result: RegionResult): string {
   const cold = result.cold && result.bootMs ? ` (cold start ${formatMs(result.bootMs)})` : ''
   if (result.status === 'error')
-    return `${result.region}  Error: ${result.error?.message ?? 'unknown'}${cold}`
+    return `${result.region}  ${statusText('error')}: ${result.error?.message ?? 'unknown'}${cold}`
   if (result.status === 'complete')
-    return `${result.region}  Complete: load ${formatMs(result.metrics.load)}${cold}`
+    return `${result.region}  ${statusText('complete')}: load ${formatMs(result.metrics.load)}${cold}`
   const run = result.run && result.runCount ? ` (run ${result.run} of ${result.runCount})` : ''
-  return `${result.region}  ${STATUS_TEXT[result.status]}${run}`
+  return `${result.region}  ${statusText(result.status)}${run}`
 }
 
 export function resultTable(test: SpeedTest): string {
@@ -58,15 +45,15 @@ export function resultTable(test: SpeedTest): string {
   const rows = test.results.map((r) => [
     r.region,
     r.status === 'error' ? (r.error?.code ?? 'error') : r.status,
-    r.httpStatus === null ? '—' : String(r.httpStatus),
+    formatCount(r.httpStatus),
     formatMs(r.metrics.ttfb),
     formatMs(r.metrics.fcp),
     formatMs(r.metrics.lcp),
-    r.metrics.cls === null ? '—' : r.metrics.cls.toFixed(3),
+    formatCls(r.metrics.cls),
     formatMs(r.metrics.tbt),
     formatMs(r.metrics.domContentLoaded),
     formatMs(r.metrics.load),
-    r.requests === null ? '—' : String(r.requests),
+    formatCount(r.requests),
     formatBytes(r.transferBytes),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))

@@ -152,15 +152,18 @@ function trustProxyOption(
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }
 
+/** The page's client-side routes (web/src/routes.ts): each answers with index.html, which reads the API itself. */
+export const PAGE_ROUTES = ['/tests/:id', '/history', '/compare'] as const
+
 async function registerWebPage(app: FastifyInstance, webRoot: string): Promise<void> {
   const hidden = { schema: { hide: true } }
   if (!existsSync(`${webRoot}/index.html`)) {
     const hint = 'The web page is not built. Run `npm run build:web` (npm start does it for you).'
-    app.get('/', hidden, async (_request, reply) => reply.code(503).type('text/plain').send(hint))
-    app.get('/tests/:id', hidden, async (_request, reply) => reply.code(503).type('text/plain').send(hint))
+    for (const path of ['/', ...PAGE_ROUTES])
+      app.get(path, hidden, async (_request, reply) => reply.code(503).type('text/plain').send(hint))
     return
   }
   await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] })
-  // The permalink is a client-side route: the page itself reads the test from the API.
-  app.get('/tests/:id', hidden, async (_request, reply) => reply.sendFile('index.html'))
+  for (const path of PAGE_ROUTES)
+    app.get(path, hidden, async (_request, reply) => reply.sendFile('index.html'))
 }

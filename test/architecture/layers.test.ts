@@ -1,7 +1,7 @@
 /**
  * The layering of docs/architecture.md, checked on every run of the suite: imports go
  * downward only — `cli → server → speedtest → {cluster, flame, store, browser, latency}`
- * → shared leaves (`net`, `regions`) — the components of one level never import each other,
+ * → shared leaves (`net`, `regions`, `format`) — the components of one level never import each other,
  * `flame/` imports nothing outside itself, and no files import each other in a cycle.
  * A skip downward (cli → cluster) is allowed; upward and sideways are not.
  *
@@ -23,6 +23,7 @@ const LEVEL: Record<string, number> = {
   latency: 3,
   net: 4,
   regions: 4,
+  format: 4,
 }
 
 /**

@@ -7,9 +7,79 @@
  *   const test = await getTest(created.id)                     // GET /api/tests/:id
  *   new EventSource(eventsUrl(created.id))                     // live rows
  */
-import type { SpeedTest } from '../../src/speedtest/model.ts'
+import type { RequestEntry } from '../../src/browser/types.ts'
+import type { ComparedMetric, MetricDiff } from '../../src/speedtest/compare.ts'
+import type { RegionResult as ServerRow, SpeedTest as ServerTest } from '../../src/speedtest/model.ts'
 
-export type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
+/** HAR timing phases of a request (ms; -1 or absent when the phase did not happen). */
+export interface TimingPhases {
+  blocked?: number
+  dns?: number
+  connect?: number
+  ssl?: number
+  send?: number
+  wait?: number
+  receive?: number
+}
+
+export type Entry = RequestEntry & { timings?: TimingPhases }
+
+/** Test settings as rows carry them once the measurement-depth work lands. */
+export interface Settings {
+  device?: string
+  viewport?: { width: number; height: number; deviceScaleFactor?: number }
+  userAgent?: string
+  connectivity?: { name: string; rttMs?: number; downKbps?: number; upKbps?: number }
+  browser?: string
+}
+
+/**
+ * A row as the page reads it: the server's RegionResult plus the fields other issues are
+ * adding (queue position, `final`, timings, settings, frames). All optional, so the page
+ * draws what a server sends today and lights up the rest when it arrives.
+ */
+export type RegionResult = Omit<ServerRow, 'status' | 'entries'> & {
+  status: ServerRow['status'] | 'queued'
+  /** While queued: how many measurements are ahead of this one. */
+  queuePosition?: number
+  final?: boolean
+  entries?: Entry[]
+  settings?: Settings
+  artifacts?: { filmstrip?: Array<{ at: number; url: string }>; screenshot?: string; har?: string }
+  lcpElement?: { selector: string; type?: string; url?: string }
+}
+
+export type SpeedTest = Omit<ServerTest, 'results'> & { results: RegionResult[] }
+
+/** One row of a past test (`GET /api/tests`): status and headline numbers, no waterfall. */
+export type RegionSummary = Pick<
+  RegionResult,
+  'region' | 'node' | 'status' | 'httpStatus' | 'metrics' | 'requests' | 'transferBytes' | 'error'
+>
+
+export interface TestSummary {
+  id: string
+  url: string
+  createdAt: string
+  state: 'running' | 'done'
+  results: RegionSummary[]
+}
+
+export interface HistoryPage {
+  tests: TestSummary[]
+  next: string | null
+}
+
+export interface Comparison {
+  a: TestSummary
+  b: TestSummary
+  regions: Array<{
+    region: string
+    a: RegionSummary | null
+    b: RegionSummary | null
+    diff: Record<ComparedMetric, MetricDiff>
+  }>
+}
 
 /** A live member from `GET /api/regions`. */
 export interface RegionInfo {
@@ -79,5 +149,26 @@ export function getRegions(signal?: AbortSignal): Promise<RegionInfo[]> {
   return request<RegionInfo[]>('/api/regions', signal ? { signal } : {})
 }
 
+export function getHistory(url: string, signal?: AbortSignal, limit = 20): Promise<HistoryPage> {
+  const query = new URLSearchParams({ limit: String(limit), ...(url ? { url } : {}) })
+  return request<HistoryPage>(`/api/tests?${query}`, signal ? { signal } : {})
+}
+
+export function getComparison(a: string, b: string, signal?: AbortSignal): Promise<Comparison> {
+  const query = new URLSearchParams({ a, b })
+  return request<Comparison>(`/api/compare?${query}`, signal ? { signal } : {})
+}
+
+/** Whether the server offers a HAR of this test (the route arrives with the measurement-depth work). */
+export async function hasHar(id: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const response = await fetch(harUrl(id), { method: 'HEAD', ...(signal ? { signal } : {}) })
+    return response.ok
+  } catch {
+    return false
+  }
+}
+
 export const eventsUrl = (id: string): string => `/api/tests/${encodeURIComponent(id)}/events`
-export const testPath = (id: string): string => `/tests/${encodeURIComponent(id)}`
+export const testUrl = (id: string): string => `/api/tests/${encodeURIComponent(id)}`
+export const harUrl = (id: string): string => `/api/tests/${encodeURIComponent(id)}/har`

@@ -5,7 +5,7 @@ import { errorTitle, submitErrorText } from './errors.ts'
 test('each known error code has a friendly title, unknown ones a generic one', () => {
   assert.equal(errorTitle('dns_failure'), 'Domain not found')
   assert.equal(errorTitle('timeout'), 'Timed out')
-  assert.equal(errorTitle('runner_lost'), 'Runner lost')
+  assert.equal(errorTitle('runner_lost'), 'The measuring browser stopped')
   assert.equal(errorTitle('page_unresponsive'), 'Page stopped responding')
   assert.equal(errorTitle('navigation_loop'), 'Navigation loop')
   assert.equal(errorTitle('download'), 'A download, not a page')

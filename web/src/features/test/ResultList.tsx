@@ -1,12 +1,19 @@
 /**
- * The live rows of one test, keyed by node and labelled by region (enriched
- * with the city from /api/regions). The list is an aria-live region, so status
- * changes are announced as they arrive.
+ * One test's results: its state told truthfully (outcome.ts), share and export, the
+ * world map, the regions side by side, the ratings legend, then the live rows keyed by
+ * node and labelled by region (enriched with the city from /api/regions), each with its
+ * waterfall. The list is an aria-live region, so status changes are announced as they
+ * arrive.
  *
  *   <ResultList test={test} regions={members} connection="live" />
  */
-import type { RegionInfo, SpeedTest } from './api.ts'
-import { cityOf } from './RegionPicker.tsx'
+import type { RegionInfo, SpeedTest } from '../../api.ts'
+import { cityOf } from '../form/RegionPicker.tsx'
+import { WorldMap } from '../map/WorldMap.tsx'
+import { RatingsLegend } from '../ratings/Legend.tsx'
+import { RegionCompare } from '../region-compare/RegionCompare.tsx'
+import { ShareBar } from '../share/ShareBar.tsx'
+import { testOutcome } from './outcome.ts'
 import { ResultRow } from './ResultRow.tsx'
 import type { Connection } from './useSpeedTest.ts'
 
@@ -32,6 +39,11 @@ export function ResultList({ test, regions, connection }: Props) {
   const running = test.state !== 'done'
   const note = running ? connectionNote[connection] : undefined
   const finished = test.results.filter((row) => row.status === 'complete' || row.status === 'error').length
+  const outcome = testOutcome(test)
+  const filmstripEndMs = Math.max(
+    0,
+    ...test.results.flatMap((row) => (row.artifacts?.filmstrip ?? []).map((frame) => frame.at)),
+  )
 
   return (
     <section class="results" aria-labelledby="results-title">
@@ -42,7 +54,9 @@ export function ResultList({ test, regions, connection }: Props) {
           </a>
         </h2>
         <p class="results-meta">
-          <span class={`state state--${test.state}`}>{running ? 'Running' : 'Done'}</span>
+          <span class={`state state--${outcome.tone}`} data-testid="test-state" data-state={test.state}>
+            {outcome.text}
+          </span>
           {test.results.length > 0 ? (
             <span>
               {finished} of {test.results.length} {test.results.length === 1 ? 'region' : 'regions'} finished
@@ -55,7 +69,15 @@ export function ResultList({ test, regions, connection }: Props) {
             {note}
           </p>
         ) : null}
+        <ShareBar id={test.id} url={test.url} done={!running} />
       </header>
+      {test.results.length > 0 ? (
+        <>
+          <WorldMap rows={test.results} regions={regions} />
+          <RegionCompare rows={test.results} places={cities} />
+          <RatingsLegend />
+        </>
+      ) : null}
       <ol class="rows" aria-live="polite">
         {test.results.map((result) => (
           <ResultRow
@@ -64,6 +86,7 @@ export function ResultList({ test, regions, connection }: Props) {
             place={cities.get(result.region)}
             showNode={(perRegion.get(result.region) ?? 0) > 1}
             testedUrl={test.url}
+            filmstripEndMs={filmstripEndMs}
           />
         ))}
       </ol>

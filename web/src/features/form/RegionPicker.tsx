@@ -5,7 +5,7 @@
  *
  *   <RegionPicker regions={members} selected={chosen} onChange={setChosen} />
  */
-import type { RegionInfo } from './api.ts'
+import type { RegionInfo } from '../../api.ts'
 
 interface Props {
   regions: RegionInfo[]

@@ -8,10 +8,10 @@
  *   <UrlForm initialUrl={test?.url} regions={members} />
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { ApiError, createTest, type RegionInfo, testPath } from './api.ts'
-import { submitErrorText } from './errors.ts'
+import { ApiError, createTest, type RegionInfo } from '../../api.ts'
+import { submitErrorText } from '../../errors.ts'
+import { navigate, testPath } from '../../routes.ts'
 import { RegionPicker, uniqueRegions } from './RegionPicker.tsx'
-import { navigate } from './route.ts'
 import { checkUrl } from './url.ts'
 
 interface Props {

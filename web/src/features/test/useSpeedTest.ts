@@ -10,7 +10,7 @@
  *   if (view.phase === 'ready') render(view.test.results)
  */
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError, eventsUrl, getTest, type RegionResult, type SpeedTest } from './api.ts'
+import { ApiError, eventsUrl, getTest, type RegionResult, type SpeedTest } from '../../api.ts'
 
 /** `closed`: the test is done and no stream is needed. */
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'lost' | 'closed'

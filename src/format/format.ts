@@ -1,5 +1,6 @@
 /**
- * Pure formatting for the numbers in a result row. Every helper takes the raw
+ * Pure formatting for the numbers of a result, shared by `wps run`'s table and the web
+ * page (a leaf: it imports only its sibling words.ts, so both builds can import it). Every helper takes the raw
  * value from a RegionResult (which may be `null` when it was not measured) and
  * returns display text; `null` becomes an em dash so an empty cell still reads
  * as "nothing here" rather than as zero.
@@ -9,6 +10,10 @@
  *   formatBytes(1_572_864) // "1.50 MB"
  *   formatCls(0.04213)     // "0.042"
  */
+
+import { METRICS, type RatedMetric, type Rating } from './words.ts'
+
+export type { RatedMetric, Rating } from './words.ts'
 
 export const MISSING = '—'
 
@@ -44,24 +49,41 @@ export function formatCount(count: number | null | undefined): string {
   return String(Math.round(count))
 }
 
-export type Rating = 'good' | 'needs-improvement' | 'poor'
-
-/** Web-vitals thresholds (good ≤ first, poor > second), as published on web.dev. */
-const thresholds = {
-  ttfb: [800, 1800],
-  fcp: [1800, 3000],
-  lcp: [2500, 4000],
-  cls: [0.1, 0.25],
-  tbt: [200, 600],
-} as const
-
-export type RatedMetric = keyof typeof thresholds
-
-/** How a metric value compares with the published thresholds, or null when unmeasured. */
+/** How a metric value compares with Google's thresholds (good ≤ first, poor > second), or null when unmeasured. */
 export function rate(metric: RatedMetric, value: number | null | undefined): Rating | null {
   if (!isNumber(value)) return null
-  const [good, poor] = thresholds[metric]
+  const { good, poor } = METRICS[metric]
   if (value <= good) return 'good'
   if (value <= poor) return 'needs-improvement'
   return 'poor'
+}
+
+/** A threshold in the metric's own unit: "2.50 s", "0.1". */
+export function formatThreshold(metric: RatedMetric, value: number): string {
+  return METRICS[metric].unit === 'ms' ? formatMs(value) : String(value)
+}
+
+export type DeltaKind = 'ms' | 'cls' | 'count' | 'bytes'
+
+/** A signed difference (b − a) in the metric's unit: "+120 ms", "−1.20 s", "±0 ms"; a dash when unmeasured. */
+export function formatDelta(kind: DeltaKind, delta: number | null | undefined): string {
+  if (!isNumber(delta)) return MISSING
+  const size = Math.abs(delta)
+  const text =
+    kind === 'ms'
+      ? formatMs(size)
+      : kind === 'cls'
+        ? formatCls(size)
+        : kind === 'bytes'
+          ? formatBytes(size)
+          : formatCount(size)
+  const zero = text === formatMs(0) || text === formatCls(0) || text === '0' || text === '0 B'
+  return `${zero ? '±' : delta > 0 ? '+' : '−'}${text}`
+}
+
+/** A relative difference as a signed whole percent: "+12 %", "−40 %". */
+export function formatPercent(relative: number | null | undefined): string {
+  if (!isNumber(relative)) return MISSING
+  const whole = Math.round(relative * 100)
+  return `${whole === 0 ? '±' : whole > 0 ? '+' : '−'}${Math.abs(whole)} %`
 }

@@ -1,13 +1,25 @@
 /**
- * One region node's row. It moves through "Starting browser" → "Loading page"
- * → its numbers, or ends in an error told in words. A status dot repeats the
+ * One region node's row. It moves through "Queued" → "Starting browser" → "Loading page"
+ * → its numbers (each Web Vital rated in words, or marked as measured on an error page), or ends in an error told in words. A status dot repeats the
  * state in colour; the text carries it for screen readers.
  *
  *   <ResultRow result={result} label="ord" place="Chicago" />
  */
-import type { RegionResult } from './api.ts'
-import { errorTitle } from './errors.ts'
-import { formatBytes, formatCls, formatCount, formatMs, type RatedMetric, rate } from './format.ts'
+
+import {
+  formatBytes,
+  formatCls,
+  formatCount,
+  formatMs,
+  type RatedMetric,
+  statusText,
+} from '../../../../src/format/index.ts'
+import type { RegionResult, Settings } from '../../api.ts'
+import { errorTitle } from '../../errors.ts'
+import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
+import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
+import { RunsTable } from '../runs/RunsTable.tsx'
+import { Waterfall } from '../waterfall/Waterfall.tsx'
 
 interface Props {
   result: RegionResult
@@ -16,13 +28,8 @@ interface Props {
   /** Shown when a region has more than one node, to tell the rows apart. */
   showNode?: boolean
   testedUrl?: string
-}
-
-const statusText: Record<RegionResult['status'], string> = {
-  starting: 'Starting browser',
-  loading: 'Loading page',
-  complete: 'Complete',
-  error: 'Failed',
+  /** The filmstrips' shared time axis: the latest frame of any region of the test. */
+  filmstripEndMs?: number
 }
 
 interface Cell {
@@ -90,14 +97,28 @@ function cells(result: RegionResult): Cell[] {
   ]
 }
 
+/** "desktop · 1350×940 · cable (28 ms RTT) · Chromium 156": how this row was measured. */
+function settingsText(settings: Settings): string {
+  const parts: string[] = []
+  if (settings.device) parts.push(settings.device)
+  if (settings.viewport) parts.push(`${settings.viewport.width}×${settings.viewport.height}`)
+  if (settings.connectivity) {
+    const rtt = settings.connectivity.rttMs ? ` (${settings.connectivity.rttMs} ms RTT)` : ''
+    parts.push(`${settings.connectivity.name}${rtt}`)
+  }
+  if (settings.browser) parts.push(settings.browser)
+  return `Measured with ${parts.join(' · ')}`
+}
+
 const hasNumbers = (result: RegionResult): boolean =>
   result.status === 'complete' ||
   result.httpStatus !== null ||
   Object.values(result.metrics).some((value) => value !== null)
 
-export function ResultRow({ result, place, showNode = false, testedUrl }: Props) {
+export function ResultRow({ result, place, showNode = false, testedUrl, filmstripEndMs = 0 }: Props) {
   const { status, error } = result
-  const pending = status === 'starting' || status === 'loading'
+  const pending = status === 'queued' || status === 'starting' || status === 'loading'
+  const errorPage = (result.httpStatus ?? 0) >= 400 ? result.httpStatus : null
   const redirected = result.finalUrl && testedUrl && result.finalUrl !== testedUrl ? result.finalUrl : null
 
   return (
@@ -110,7 +131,7 @@ export function ResultRow({ result, place, showNode = false, testedUrl }: Props)
           {showNode ? <span class="node-id">{result.node}</span> : null}
         </span>
         <span class="row-status">
-          {status === 'error' && error ? errorTitle(error.code) : statusText[status]}
+          {status === 'error' && error ? errorTitle(error.code) : statusText(status, result.queuePosition)}
           {status === 'loading' && result.run && result.runCount
             ? ` (run ${result.run} of ${result.runCount})`
             : null}
@@ -138,21 +159,49 @@ export function ResultRow({ result, place, showNode = false, testedUrl }: Props)
       {hasNumbers(result) ? (
         <dl class="metrics">
           {cells(result).map((cell) => {
-            const rating = cell.rating ? rate(cell.rating, cell.raw) : null
-            const bad = cell.key === 'http' && (result.httpStatus ?? 0) >= 400
+            const bad = cell.key === 'http' && errorPage !== null
+            const tone = cell.rating ? ratingClass(cell.rating, cell.raw, errorPage) : ''
             return (
               <div
-                class={`metric${rating ? ` metric--${rating}` : ''}${bad ? ' metric--poor' : ''}`}
+                class={`metric ${tone}${bad ? ' metric--poor' : ''}`}
                 data-metric={cell.key}
                 key={cell.key}
               >
                 <dt title={cell.title}>{cell.label}</dt>
                 <dd>{cell.value}</dd>
+                {cell.rating && cell.raw !== null && cell.raw !== undefined ? (
+                  <dd class="metric-rating">
+                    <RatingBadge metric={cell.rating} value={cell.raw} errorPage={errorPage} />
+                  </dd>
+                ) : null}
               </div>
             )
           })}
         </dl>
       ) : null}
+
+      {result.runs && result.runs.length > 1 ? (
+        <RunsTable runs={result.runs} medianRun={result.medianRun} />
+      ) : null}
+
+      {result.status === 'complete' && result.final === false ? (
+        <p class="row-note" role="status">
+          Still watching the page after load: late paints, shifts and long tasks may change these numbers.
+        </p>
+      ) : null}
+
+      {result.artifacts?.filmstrip && result.artifacts.filmstrip.length > 0 ? (
+        <Filmstrip frames={result.artifacts.filmstrip} endMs={filmstripEndMs} />
+      ) : null}
+
+      {result.entries && result.entries.length > 0 ? (
+        <details class="row-waterfall">
+          <summary>Waterfall · {result.entries.length} requests</summary>
+          <Waterfall entries={result.entries} metrics={result.metrics} />
+        </details>
+      ) : null}
+
+      {result.settings ? <p class="row-settings">{settingsText(result.settings)}</p> : null}
 
       {redirected ? (
         <p class="row-note">

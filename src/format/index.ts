@@ -1,0 +1,3 @@
+/** Formatting and words shared by the CLI and the web page. */
+export * from './format.ts'
+export * from './words.ts'

@@ -1,0 +1,34 @@
+/**
+ * What the page looked like as it loaded: frames in slots on a time axis shared by every
+ * region (the parent passes the same `endMs` to each), so rows one above the other show
+ * which region painted first. A slot where the picture changed is outlined. Drawn only
+ * when the row carries frames (`artifacts.filmstrip`).
+ *
+ *   <Filmstrip frames={row.artifacts.filmstrip} endMs={latestFrameOfAnyRegion} />
+ */
+import { formatMs } from '../../../../src/format/index.ts'
+import styles from './filmstrip.module.css'
+import { type Frame, frameSlots, slotStep } from './slots.ts'
+
+interface Props {
+  frames: Frame[]
+  endMs: number
+}
+
+export function Filmstrip({ frames, endMs }: Props) {
+  const slots = frameSlots(frames, slotStep(endMs), endMs)
+  return (
+    <ol class={styles.strip} data-testid="filmstrip" aria-label="Filmstrip">
+      {slots.map((slot) => (
+        <li key={slot.at} class={slot.changed ? styles.changed : undefined}>
+          {slot.url ? (
+            <img src={slot.url} alt={`The page at ${formatMs(slot.at)}`} loading="lazy" />
+          ) : (
+            <span class={styles.blank}>blank</span>
+          )}
+          <span class={styles.time}>{formatMs(slot.at)}</span>
+        </li>
+      ))}
+    </ol>
+  )
+}
