@@ -28,7 +28,7 @@ export interface TestsRoutesOptions {
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
   const { service } = options
 
-  app.post<{ Body: { url: string; regions?: string[]; runs?: number } }>(
+  app.post<{ Body: { url: string; regions?: string[]; runs?: number; budget?: unknown } }>(
     '/api/tests',
     {
       schema: {

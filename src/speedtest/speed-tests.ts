@@ -26,6 +26,7 @@ import {
 } from '../cluster/index.ts'
 import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type TestStore } from '../store/index.ts'
+import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
@@ -39,6 +40,8 @@ export interface StartRequest {
   regions?: unknown
   /** Page loads per region (1–5); each row reports its median run. Default 1. */
   runs?: unknown
+  /** Maxima every region's row is checked against (budget.ts); each row then carries its verdict. */
+  budget?: unknown
 }
 
 export type StartError =
@@ -104,6 +107,9 @@ export class SpeedTests {
         error: { code: 'bad_request', message: `"runs" must be a whole number from 1 to ${MAX_RUNS}.` },
       }
     }
+    const budget = request.budget === undefined ? undefined : parseBudget(request.budget)
+    if (budget && !budget.ok)
+      return { ok: false, error: { code: 'bad_request', message: `budget: ${budget.message}` } }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -113,7 +119,11 @@ export class SpeedTests {
     if (blocked) return { ok: false, error: blocked }
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
-    const run = new TestRun(header, members)
+    const run = new TestRun(
+      header,
+      members,
+      budget ? { onEnd: (row) => ({ ...row, budget: evaluateBudget(budget.budget, row) }) } : {},
+    )
     const snapshot = run.snapshot()
     // In the store before anyone hears of it, so every node can answer for it at once.
     await this.#options.store.createTest(
