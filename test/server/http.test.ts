@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { API_ERROR_CODES } from '../../src/server/errors.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { parsePrometheus } from '../support/prometheus.ts'
+import { schemaErrors } from '../support/schema-check.ts'
 import { completeRow, type ScriptedNode, scriptedNode } from '../support/scripted-node.ts'
 
 interface ApiError {
@@ -84,6 +85,32 @@ describe('HTTP API in-process', () => {
 
     const read = (await app.inject({ method: 'GET', url: body.links.self ?? '' })).json() as SpeedTest
     assert.deepEqual(read, done)
+  })
+
+  it('checks a posted budget on the row and documents the verdict', async () => {
+    // completeRow: lcp 30 ms, 3 requests, 4096 bytes.
+    const budget = { metrics: { lcp: 20, ttfb: 100 }, requests: 3, regions: { ord: { transferBytes: 4000 } } }
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      payload: { url: 'http://127.0.0.1:1/budget', budget },
+    })
+    assert.equal(created.statusCode, 201, created.body)
+    const { links } = created.json() as { links: { self: string; events: string } }
+    const events = parseEvents((await app.inject({ method: 'GET', url: links.events })).body)
+    const done = events.at(-1)?.[1] as SpeedTest
+    assert.deepEqual(done.results[0]?.budget, {
+      passed: false,
+      checks: [
+        { metric: 'ttfb', value: 5, limit: 100, passed: true },
+        { metric: 'lcp', value: 30, limit: 20, passed: false },
+        { metric: 'requests', value: 3, limit: 3, passed: true },
+        { metric: 'transferBytes', value: 4096, limit: 4000, passed: false },
+      ],
+    })
+    const read = (await app.inject({ method: 'GET', url: links.self })).json() as SpeedTest
+    assert.deepEqual(read.results[0]?.budget, done.results[0]?.budget)
+    assert.deepEqual(await schemaErrors('SpeedTest', read), [])
   })
 
   it('answers 404 not_found for unknown tests', async () => {
@@ -163,6 +190,25 @@ describe('HTTP API input and errors', () => {
     }
     const worded = (await post({ url: 'http://127.0.0.1:1/', runs: '3' })).json() as ApiError
     assert.equal(worded.error.message, '"runs" must be a whole number from 1 to 5.')
+    assert.deepEqual(node.measured, [])
+  })
+
+  it('refuses a malformed budget as bad_request, naming the field, and starts nothing', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['fast', /"budget" must be object/],
+      [{ metrics: { lcp: '2500' } }, /"budget\.metrics\.lcp" must be number/],
+      [{ metrics: { lcpp: 1 } }, /"budget\.metrics" must NOT have additional properties/],
+      [{ requests: -1 }, /"budget\.requests" must be >= 0/],
+      [{ regions: { syd: { regions: {} } } }, /"budget\.regions\.syd" must NOT have additional properties/],
+      [{}, /budget: The budget sets no limit/],
+    ]
+    for (const [budget, message] of cases) {
+      const answer = await post({ url: 'http://127.0.0.1:1/', budget })
+      assert.equal(answer.statusCode, 400, JSON.stringify(budget))
+      const error = (answer.json() as ApiError).error
+      assert.equal(error.code, 'bad_request', JSON.stringify(budget))
+      assert.match(error.message, message)
+    }
     assert.deepEqual(node.measured, [])
   })
 
