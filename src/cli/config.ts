@@ -63,6 +63,10 @@ export interface NodeConfig {
   /** WPS_ALLOW_TARGETS: private targets allowed one by one (metadata never). */
   allowTargets: AllowTarget[]
   startsPerMinute: number
+  /** WPS_RATE_LIMIT_PER_HOST_PER_MIN: tests per target host per minute, cluster-wide (0 = none). */
+  startsPerHostPerMinute: number
+  /** WPS_RATE_LIMIT_TOTAL_PER_MIN: tests per minute in all, cluster-wide (0 = none). */
+  startsTotalPerMinute: number
   /** WPS_API_KEYS: with any, starting a test needs one (never logged). */
   apiKeys: string[]
   /** WPS_API_KEYS_READ=1: reading the API needs a key too. */
@@ -196,6 +200,8 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
     allowTargets: allowTargets(env),
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
+    startsPerHostPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_HOST_PER_MIN', 10),
+    startsTotalPerMinute: integer(env, 'WPS_RATE_LIMIT_TOTAL_PER_MIN', 120),
     apiKeys: apiKeys(env),
     apiKeysRead: flag(env, 'WPS_API_KEYS_READ'),
     trustProxy: parseTrustProxy(env.WPS_TRUST_PROXY),

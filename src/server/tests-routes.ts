@@ -47,10 +47,11 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
     },
     async (request, reply) => {
       const started = await service.start(request.body)
-      if (!started.ok)
-        return reply
-          .code(statusFor(started.error.code))
-          .send(errorBody(started.error.code, started.error.message))
+      if (!started.ok) {
+        const { error } = started
+        if (error.code === 'rate_limited') reply.header('retry-after', String(error.retryAfterSeconds))
+        return reply.code(statusFor(error.code)).send(errorBody(error.code, error.message))
+      }
       const { test } = started
       options.onStarted?.()
       const self = `/api/tests/${test.id}`

@@ -32,6 +32,7 @@ import { followRemote, serveFollow } from './follow.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
 import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
+import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
 import { isFinal, type TestListener, TestRun } from './test-run.ts'
 import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
 
@@ -48,6 +49,8 @@ export type StartError =
   | { code: 'invalid_url' | 'blocked_address'; message: string }
   | { code: 'unknown_region'; message: string }
   | { code: 'bad_request'; message: string }
+  /** Too many tests for this target host, or in all, this minute (start-limits.ts). */
+  | { code: 'rate_limited'; message: string; retryAfterSeconds: number }
 
 export type StartResult = { ok: true; test: SpeedTest } | { ok: false; error: StartError }
 
@@ -74,6 +77,8 @@ export interface SpeedTestsOptions {
   allowPrivate: boolean
   /** WPS_ALLOW_TARGETS, parsed (src/net/allow-targets.ts). */
   allowTargets?: readonly AllowTarget[]
+  /** Cluster-wide starts per target host and in all, per minute (start-limits.ts); unset = none. */
+  startLimits?: Omit<StartLimitsOptions, 'now'>
   /** Hard limit on one region's measurement, queueing and booting included. */
   deadlineMs: number
   /** How long a finished run stays in memory for live subscribers before the store answers alone. */
@@ -91,9 +96,11 @@ export class SpeedTests {
   readonly #live = new Map<string, TestRun>()
   /** Per test, the chain of its store writes: one at a time, in order. */
   readonly #writes = new Map<string, Promise<void>>()
+  readonly #limits: StartLimits | null
 
   constructor(options: SpeedTestsOptions) {
     this.#options = options
+    this.#limits = options.startLimits ? new StartLimits(options.cluster, options.startLimits) : null
     serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
   }
 
@@ -117,6 +124,9 @@ export class SpeedTests {
       ...(this.#options.allowTargets ? { allowTargets: this.#options.allowTargets } : {}),
     })
     if (blocked) return { ok: false, error: blocked }
+    // Counted last, so a request refused for any other reason uses up no place.
+    const limited = await this.#limits?.take(normalized.url.hostname)
+    if (limited && !limited.ok) return { ok: false, error: rateLimited(limited, normalized.url.hostname) }
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
     const run = new TestRun(
@@ -393,6 +403,15 @@ function describeCallError(error: ClusterError): { code: string; message: string
     default:
       return { code: error.code, message: error.message }
   }
+}
+
+function rateLimited(verdict: LimitVerdict & { ok: false }, host: string): StartError {
+  const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000)
+  const why =
+    verdict.scope === 'host'
+      ? `Too many tests of ${host} this minute, from all clients together`
+      : 'Too many tests this minute on this deploy'
+  return { code: 'rate_limited', message: `${why}; try again in ${retryAfterSeconds} s.`, retryAfterSeconds }
 }
 
 const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'
