@@ -31,6 +31,7 @@ export async function benchFlood(): Promise<void> {
     WPS_POOL_BACKEND: 'local',
     WPS_NAV_TIMEOUT_MS: '8000',
     WPS_RATE_LIMIT_PER_MIN: '20',
+    WPS_RATE_LIMIT_PER_HOST_PER_MIN: '10',
   })
   try {
     const idle: number[] = []
@@ -70,7 +71,8 @@ export async function benchFlood(): Promise<void> {
     console.log('\n== flood: one node, 300 SSE clients and a burst of starts')
     console.log(`SSE clients that reached done: ${reachedDone} of ${SSE_CLIENTS}`)
     console.log(
-      `burst of ${BURST} starts from one client: ${BURST - refused} admitted, ${refused} refused (429)`,
+      `burst of ${BURST} starts from one client: ${BURST - refused} admitted, ${refused} refused (429) ` +
+        '(per client 20/min, per host 10/min with the followed test counted)',
     )
     console.log(
       `/healthz idle: p50 ${fmt(percentile(idle, 50))}, p99 ${fmt(percentile(idle, 99))} (${idle.length} samples)`,
