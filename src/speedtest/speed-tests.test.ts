@@ -229,7 +229,8 @@ describe('SpeedTests across nodes sharing a store', () => {
       ],
     }
     assert.deepEqual((await a.tests.get(started.test.id))?.results[0]?.budget, verdict)
-    // Stored: the other node, reading the database, sees the same verdict.
+    // Stored (the write follows the live row): the other node, reading the database, sees the same verdict.
+    await until(async () => (await store.getTest(started.test.id))?.state === 'done', 'stored done')
     assert.deepEqual(toPlain(await store.getTest(started.test.id)).rows[0]?.body.budget, verdict)
     await until(
       async () => (await b.tests.get(started.test.id))?.results[0]?.budget !== undefined,
