@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFlood } from './flood.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
 import { benchOverhead } from './overhead.ts'
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pool: () => benchPool(),
   cluster: () => benchCluster(),
   fly: () => benchFly(),
+  flood: () => benchFlood(),
   kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
 }

@@ -39,6 +39,9 @@ export async function startServe(env: Record<string, string> = {}): Promise<Serv
       ...process.env,
       WPS_ALLOW_PRIVATE: '1',
       WPS_RATE_LIMIT_PER_MIN: '100000',
+      // Every fixture is on 127.0.0.1: a burst of tests would meet the per-host limit.
+      WPS_RATE_LIMIT_PER_HOST_PER_MIN: '100000',
+      WPS_RATE_LIMIT_TOTAL_PER_MIN: '100000',
       WPS_DATA_DIR: freshDataDir('bench'),
       ...env,
     },

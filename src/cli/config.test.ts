@@ -24,6 +24,25 @@ describe('config', () => {
     assert.throws(() => readConfig({ WPS_PUBLIC_URL: 'ftp://x' }), /WPS_PUBLIC_URL/)
     assert.throws(() => readConfig({ WPS_PUBLIC_URL: 'not a url' }), /WPS_PUBLIC_URL/)
   })
+
+  it('reads WPS_API_KEYS as a comma list, and never names a key in its errors', () => {
+    assert.deepEqual(readConfig({}).apiKeys, [])
+    const keys = 'aaaaaaaaaaaaaaaa1, bbbbbbbbbbbbbbbb2'
+    assert.deepEqual(readConfig({ WPS_API_KEYS: keys }).apiKeys, ['aaaaaaaaaaaaaaaa1', 'bbbbbbbbbbbbbbbb2'])
+    assert.equal(readConfig({}).apiKeysRead, false)
+    assert.equal(readConfig({ WPS_API_KEYS_READ: '1' }).apiKeysRead, true)
+    assert.throws(() => readConfig({ WPS_API_KEYS_READ: 'yes' }), /WPS_API_KEYS_READ must be 1 or 0/)
+    for (const bad of ['aaaaaaaaaaaaaaaa1,short-secret', 'aaaaaaaaaaaaaaaa1,,bbbbbbbbbbbbbbbb2']) {
+      assert.throws(
+        () => readConfig({ WPS_API_KEYS: bad }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /WPS_API_KEYS entry 2 must be/.test(error.message) &&
+          !error.message.includes('short-secret') &&
+          !error.message.includes('aaaa'),
+      )
+    }
+  })
 })
 
 const fly = {

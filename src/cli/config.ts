@@ -79,6 +79,14 @@ export interface NodeConfig {
   /** WPS_ALLOW_TARGETS: private targets allowed one by one (metadata never). */
   allowTargets: AllowTarget[]
   startsPerMinute: number
+  /** WPS_RATE_LIMIT_PER_HOST_PER_MIN: tests per target host per minute, cluster-wide (0 = none). */
+  startsPerHostPerMinute: number
+  /** WPS_RATE_LIMIT_TOTAL_PER_MIN: tests per minute in all, cluster-wide (0 = none). */
+  startsTotalPerMinute: number
+  /** WPS_API_KEYS: with any, starting a test needs one (never logged). */
+  apiKeys: string[]
+  /** WPS_API_KEYS_READ=1: reading the API needs a key too. */
+  apiKeysRead: boolean
   /** Whose X-Forwarded-* headers to believe (WPS_TRUST_PROXY): none, all, a hop count, or addresses. */
   trustProxy: boolean | number | string
   /** The address people use (WPS_PUBLIC_URL), e.g. https://speed.example.com. */
@@ -111,6 +119,28 @@ function allowTargets(env: NodeJS.ProcessEnv): AllowTarget[] {
     if (error instanceof AllowTargetsError) throw new ConfigError(`WPS_ALLOW_TARGETS: ${error.message}`)
     throw error
   }
+}
+
+/** WPS_API_KEYS: a comma list; the message names the variable and the entry's position, never a key. */
+function apiKeys(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.WPS_API_KEYS ?? ''
+  if (raw.trim() === '') return []
+  const keys = raw.split(',').map((key) => key.trim())
+  keys.forEach((key, index) => {
+    if (!/^[\x21-\x7e]+$/.test(key) || key.length < 16) {
+      throw new ConfigError(
+        `WPS_API_KEYS entry ${index + 1} must be at least 16 printable characters without spaces (e.g. from \`openssl rand -hex 24\`).`,
+      )
+    }
+  })
+  return keys
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false
+  if (raw === '1' || raw === 'true') return true
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}".`)
 }
 
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal']
@@ -186,6 +216,10 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
     allowTargets: allowTargets(env),
     startsPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_MIN', 60, 1),
+    startsPerHostPerMinute: integer(env, 'WPS_RATE_LIMIT_PER_HOST_PER_MIN', 10),
+    startsTotalPerMinute: integer(env, 'WPS_RATE_LIMIT_TOTAL_PER_MIN', 120),
+    apiKeys: apiKeys(env),
+    apiKeysRead: flag(env, 'WPS_API_KEYS_READ'),
     trustProxy: parseTrustProxy(env.WPS_TRUST_PROXY),
     publicUrl: publicUrl(env.WPS_PUBLIC_URL),
     latencyMs: integer(env, 'WPS_LATENCY_MS', 0),

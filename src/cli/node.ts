@@ -176,6 +176,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     store,
     allowPrivate: config.allowPrivate,
     allowTargets: config.allowTargets,
+    startLimits: { perHost: config.startsPerHostPerMinute, total: config.startsTotalPerMinute },
     deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
   })
   const retention: Retention | null =

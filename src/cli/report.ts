@@ -68,10 +68,11 @@ export function resultTable(test: SpeedTest): string {
   return [title, line(header), ...rows.map(line), ...errors].join('\n')
 }
 
-/** Exit 0 only when every region completed with an HTTP status below 400. */
+/** Exit 0 only when every region completed with an HTTP status below 400 and within its budget, if any. */
 export function exitCodeFor(test: SpeedTest): number {
   const passed = test.results.every(
-    (r) => r.status === 'complete' && r.httpStatus !== null && r.httpStatus < 400,
+    (r) =>
+      r.status === 'complete' && r.httpStatus !== null && r.httpStatus < 400 && r.budget?.passed !== false,
   )
   return passed && test.results.length > 0 ? 0 : 1
 }

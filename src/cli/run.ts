@@ -1,18 +1,22 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--json] [--verbose]`: one test without a
+ * `wps run <url> [--region R ...] [--runs N] [--json] [--budget FILE] [--junit FILE] [--verbose]`: one test without a
  * server, on an in-process node. Progress goes to stderr, each line with the time since
  * the start; the result to stdout (a table, or with --json exactly what
  * `GET /api/tests/:id` returns). Exit codes are usage.ts's EXIT_CODES: 0 every region
- * completed with an HTTP status below 400, 1 otherwise, 2 on a usage error, 130/143
+ * completed with an HTTP status below 400 and within its budget (budget.ts: every region ×
+ * limit), 1 otherwise, 2 on a usage error (a bad budget file too), 130/143
  * when interrupted (Ctrl-C, SIGTERM) — a CI job stopped by its timeout must not pass.
  *
  *   $ wps run example.com --runs 3
  *   [  0.0 s] Testing https://example.com/ from local
  *   [  0.9 s] local  Loading page (run 1 of 3)
  */
+
+import { writeFileSync } from 'node:fs'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
+import { budgetLines, junitXml, readBudgetFile } from './budget-report.ts'
 import { readConfig } from './config.ts'
 import { startNode } from './node.ts'
 import { elapsedPrefix, exitCodeFor, progressLine, resultTable } from './report.ts'
@@ -35,10 +39,16 @@ export async function run(argv: string[]): Promise<number> {
     json: 'flag',
     runs: 'value',
     verbose: 'flag',
+    budget: 'value',
+    junit: 'value',
   })
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
   const runs = typeof options.runs === 'string' ? parseRuns(options.runs) : undefined
+  // A bad budget file is a usage error before anything starts.
+  const budget = typeof options.budget === 'string' ? readBudgetFile(options.budget) : undefined
+  const junit = typeof options.junit === 'string' ? options.junit : undefined
+  if (junit && !budget) throw new UsageError('--junit FILE writes the budget checks: give --budget FILE too.')
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
@@ -65,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
           `Available: ${available.join(', ')}. (\`wps regions\` lists every code a node can be started with.)`,
       )
     }
-    const started = await node.speedTests.start({ url: positionals[0], regions, runs })
+    const started = await node.speedTests.start({ url: positionals[0], regions, runs, budget })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
       return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1
@@ -78,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
       })
     })
     console.log(options.json ? JSON.stringify(test, null, 2) : resultTable(test))
+    const verdict = budgetLines(test)
+    // The verdict is in the JSON already; as text it goes to stderr so stdout stays one JSON document.
+    if (verdict.length > 0) (options.json ? console.error : console.log)(verdict.join('\n'))
+    if (junit) writeFileSync(junit, junitXml(test))
     return exitCodeFor(test)
   } finally {
     await node.stop()

@@ -28,6 +28,7 @@ export function createNodeServer(node: Node): Promise<FastifyInstance> {
     startsPerMinute: node.config.startsPerMinute,
     trustProxy: node.config.trustProxy,
     publicUrl: node.config.publicUrl,
+    apiKeys: { keys: node.config.apiKeys, protectReads: node.config.apiKeysRead },
   })
 }
 

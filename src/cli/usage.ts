@@ -7,9 +7,11 @@
  */
 
 export const EXIT_CODES = `Exit codes:
-  0    every region completed with an HTTP status below 400
-  1    a region failed (an error or an HTTP status of 400 or more), or the test could not run
-  2    usage error: an unknown option, a bad flag value, an invalid URL, an unknown region
+  0    every region completed with an HTTP status below 400, within the budget if one was given
+  1    a region failed (an error or an HTTP status of 400 or more), a budget was exceeded,
+       or the test could not run
+  2    usage error: an unknown option, a bad flag value, an invalid URL, an unknown region,
+       a budget file that cannot be read or is not a budget
   130  interrupted by Ctrl-C (SIGINT)
   143  stopped by SIGTERM (a CI job's timeout, for instance)`
 
@@ -17,7 +19,8 @@ export const USAGE = `World Page Speed — watch a page load from every region a
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]     serve the web page and API
-  wps run <url> [--region R ...] [--runs N] [--json]  test one URL without a server
+  wps run <url> [--region R ...] [--runs N] [--json] [--budget FILE] [--junit FILE]
+                                                     test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
   wps runner                                         runner entry point started by pool backends
@@ -35,18 +38,22 @@ Options:
   --host H       address to bind (default: HOST, else 0.0.0.0)
   --latency MS   add this round-trip time to every connection of this node's browsers
   --help         this text`,
-  run: `Usage: wps run <url> [--region R ...] [--runs N] [--json] [--verbose]
+  run: `Usage: wps run <url> [--region R ...] [--runs N] [--json] [--budget FILE] [--junit FILE] [--verbose]
 
 Tests one URL without a server, on a node started for the purpose. Progress goes to
 stderr (with the time since the start), the result to stdout: a table, or with --json
 the JSON of GET /api/tests/:id.
 
 Options:
-  --region R   measure from region R (repeat, or a comma list); default: every region
-  --runs N     load the page N times per region (1–5) and report the median run by load
-  --json       print the result as JSON
-  --verbose    also print the runner pool's own log lines
-  --help       this text
+  --region R     measure from region R (repeat, or a comma list); default: every region
+  --runs N       load the page N times per region (1–5) and report the median run by load
+  --json         print the result as JSON (each row carries its budget verdict)
+  --budget FILE  JSON maxima checked in every region, e.g.
+                 {"metrics": {"lcp": 2500, "cls": 0.1}, "requests": 120, "transferBytes": 3000000,
+                  "regions": {"syd": {"metrics": {"lcp": 4000}}}}; prints each region × limit that failed
+  --junit FILE   write the budget checks as JUnit XML, one test case per region × limit
+  --verbose      also print the runner pool's own log lines
+  --help         this text
 
 ${EXIT_CODES}`,
   dev: `Usage: wps dev --regions a,b,c [--port N] [--target R]

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { type ApiKeysOptions, installApiKeys } from './api-keys.ts'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handling.ts'
 import { ApiError } from './errors.ts'
 import { historyRoutes } from './history-routes.ts'
@@ -44,6 +45,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string
   /** The address people use (`WPS_PUBLIC_URL`); when https, the page always upgrades insecure requests. */
   publicUrl?: string | null
+  /** WPS_API_KEYS / WPS_API_KEYS_READ: starting a test (and, with protectReads, reading) needs a key. */
+  apiKeys?: ApiKeysOptions
   logger?: boolean
 }
 
@@ -66,12 +69,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.addHook('onRequest', async (request, reply) => headers.apply(request, reply))
   installErrorHandling(app, headers)
+  if (options.apiKeys) installApiKeys(app, options.apiKeys)
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
       new ApiError('rate_limited', `Too many tests started; try again in ${context.after}.`, 429),
   })
-  await registerOpenApi(app)
+  await registerOpenApi(app, {
+    readsNeedKey: (options.apiKeys?.keys.length ?? 0) > 0 && !!options.apiKeys?.protectReads,
+  })
 
   const metrics = options.metrics ?? new NodeMetrics()
   metrics.watchPools(() => options.service.pools())

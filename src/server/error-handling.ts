@@ -64,6 +64,7 @@ export function describeValidation(
 }
 
 function codeForStatus(status: number): ApiErrorCode {
+  if (status === 401) return 'unauthorized'
   if (status === 404) return 'not_found'
   if (status === 429) return 'rate_limited'
   return status >= 500 ? 'internal' : 'bad_request'

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { BEARER_SCHEME } from './api-keys.ts'
 
 /** The version people see in the docs: the package's own. */
 function packageVersion(): string {
@@ -21,7 +22,10 @@ function packageVersion(): string {
   return typeof version === 'string' ? version : '0.0.0'
 }
 
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: { readsNeedKey?: boolean } = {},
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -33,6 +37,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'follow its rows live over Server-Sent Events, and read the results. Every error is ' +
           '`{"error": {"code", "message"}}`; the codes are listed on the Error schema.',
       },
+      components: {
+        securitySchemes: {
+          [BEARER_SCHEME]: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'Only on a deploy that sets WPS_API_KEYS: starting a test needs `Authorization: Bearer <key>` ' +
+              '(401 unauthorized otherwise); reading needs it too when WPS_API_KEYS_READ=1.',
+          },
+        },
+      },
+      // Reads list the scheme only where this deploy requires it; starting always lists it (optional without keys).
+      ...(options.readsNeedKey ? { security: [{ [BEARER_SCHEME]: [] }] } : {}),
       tags: [
         { name: 'tests', description: 'start, read and follow tests' },
         { name: 'nodes', description: 'regions, runner pools and health' },

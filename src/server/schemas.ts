@@ -12,6 +12,7 @@
  * because results gain fields as features land (the contract says: extend freely).
  * test/server/api.test.ts checks a real measured test against these schemas.
  */
+import { BUDGET_METRICS } from '../speedtest/budget.ts'
 import { API_ERROR_CODES } from './errors.ts'
 
 export const MAX_URL_LENGTH = 2048
@@ -41,8 +42,9 @@ export const errorSchema = {
             'bad_request (400; 413 body too large, 414 parameter too long, 415 unsupported content type, 431 headers too large): any other malformed request. ' +
             'blocked_address (400): the target resolves to a loopback, private, link-local or metadata address. ' +
             'unknown_region (400): no node runs in a requested region, or regions is not a list of codes. ' +
+            'unauthorized (401): this deploy needs an API key (WPS_API_KEYS) and the request has none, or a wrong one. ' +
             'not_found (404): no such test or route. ' +
-            'rate_limited (429, with Retry-After): too many tests started by this client. ' +
+            'rate_limited (429, with Retry-After): too many tests started by this client, for this target host, or in all. ' +
             'internal (500): a fault of the server.',
         },
         message: { type: 'string', description: 'What went wrong, in words for people.' },
@@ -99,6 +101,65 @@ export const requestEntrySchema = {
     end: nullable('number', { description: 'ms from navigation start' }),
     bytes: { type: 'number', description: 'bytes on the wire, headers included' },
     failure: { type: 'string', description: "Chromium's net error when the request failed" },
+  },
+} as const
+
+const maximum = (description: string) => ({ type: 'number', minimum: 0, description })
+
+const budgetLimits = {
+  metrics: {
+    type: 'object',
+    description: 'per metric, the largest value that passes (ms; cls unitless)',
+    additionalProperties: false,
+    properties: Object.fromEntries(BUDGET_METRICS.map((name) => [name, maximum(`largest ${name}`)])),
+  },
+  requests: { ...maximum('most requests of the page load'), type: 'integer' },
+  transferBytes: { ...maximum('most bytes transferred, headers included'), type: 'integer' },
+} as const
+
+export const budgetSchema = {
+  $id: 'Budget',
+  type: 'object',
+  description:
+    'Maxima every region row is checked against once it has ended; a region entry overrides the defaults ' +
+    'limit by limit. A value the row lacks (the region failed) fails its check.',
+  additionalProperties: false,
+  properties: {
+    ...budgetLimits,
+    regions: {
+      type: 'object',
+      description: 'per region code, limits that replace or add to the defaults there',
+      maxProperties: 64,
+      additionalProperties: { type: 'object', additionalProperties: false, properties: budgetLimits },
+    },
+  },
+  examples: [
+    { metrics: { lcp: 2500, cls: 0.1 }, requests: 120, regions: { syd: { metrics: { lcp: 4000 } } } },
+  ],
+} as const
+
+export const budgetVerdictSchema = {
+  $id: 'BudgetVerdict',
+  type: 'object',
+  description: "A row's budget verdict: each limit that applies in its region, with the value measured.",
+  required: ['passed', 'checks'],
+  properties: {
+    passed: { type: 'boolean', description: 'every check passed' },
+    checks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['metric', 'value', 'limit', 'passed'],
+        properties: {
+          metric: { type: 'string', description: 'a metric name, requests or transferBytes' },
+          value: nullable('number', {
+            description: 'what the row measured; null when it has no such number',
+          }),
+          limit: { type: 'number' },
+          passed: { type: 'boolean', description: 'value ≤ limit' },
+        },
+      },
+    },
   },
 } as const
 
@@ -166,6 +227,7 @@ export const regionResultSchema = {
       items: ref('RequestEntry'),
       description: 'per-request log; present once complete',
     },
+    budget: { ...ref('BudgetVerdict'), description: 'with a budget: its verdict, once the row has ended' },
   },
 } as const
 
@@ -207,6 +269,7 @@ export const startRequestSchema = {
       maximum: 5,
       description: 'page loads per region, each in a fresh context; the row reports the median run by load',
     },
+    budget: ref('Budget'),
   },
 } as const
 
@@ -273,6 +336,8 @@ export const SHARED_SCHEMAS = [
   metricsSchema,
   measureErrorSchema,
   requestEntrySchema,
+  budgetSchema,
+  budgetVerdictSchema,
   regionResultSchema,
   speedTestSchema,
   startRequestSchema,
@@ -285,11 +350,12 @@ export const SHARED_SCHEMAS = [
 export function errorResponses(...statuses: number[]): Record<number, { $ref: string; description: string }> {
   const described: Record<number, string> = {
     400: 'invalid_url, bad_request, blocked_address or unknown_region',
+    401: 'unauthorized: an API key is needed (Authorization: Bearer <key>) or the one sent is wrong',
     404: 'not_found',
     413: 'bad_request: the body is too large',
     414: 'bad_request: a path parameter is too long',
     415: 'bad_request: the body is not JSON',
-    429: 'rate_limited; Retry-After says when to try again',
+    429: 'rate_limited (by client, target host or in all); Retry-After says when to try again',
   }
   return Object.fromEntries(
     statuses.map((status) => [status, { ...ref('Error'), description: described[status] ?? 'error' }]),

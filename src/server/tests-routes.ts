@@ -6,6 +6,7 @@
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
  */
 import type { FastifyInstance } from 'fastify'
+import { BEARER_SCHEME } from './api-keys.ts'
 import { errorBody, statusFor } from './errors.ts'
 import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
 import { openEventStream } from './sse.ts'
@@ -28,26 +29,29 @@ export interface TestsRoutesOptions {
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
   const { service } = options
 
-  app.post<{ Body: { url: string; regions?: string[]; runs?: number } }>(
+  app.post<{ Body: { url: string; regions?: string[]; runs?: number; budget?: unknown } }>(
     '/api/tests',
     {
       schema: {
         tags: ['tests'],
         summary: 'Start a test from every chosen region',
+        // An API key where the deploy sets WPS_API_KEYS; anyone may start a test on one that does not.
+        security: [{ [BEARER_SCHEME]: [] }, {}],
         body: ref(startRequestSchema.$id),
         response: {
           201: { description: 'the test has started', ...ref(startedSchema.$id) },
-          ...errorResponses(400, 413, 415, 429),
+          ...errorResponses(400, 401, 413, 415, 429),
         },
       },
       config: { rateLimit: { max: options.startsPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
       const started = await service.start(request.body)
-      if (!started.ok)
-        return reply
-          .code(statusFor(started.error.code))
-          .send(errorBody(started.error.code, started.error.message))
+      if (!started.ok) {
+        const { error } = started
+        if (error.code === 'rate_limited') reply.header('retry-after', String(error.retryAfterSeconds))
+        return reply.code(statusFor(error.code)).send(errorBody(error.code, error.message))
+      }
       const { test } = started
       options.onStarted?.()
       const self = `/api/tests/${test.id}`

@@ -1,7 +1,7 @@
 /**
  * How requests are checked against their schemas: a JSON body exactly as sent — no type
  * coercion, so a number is not a URL and `"3"` or `true` is not a number of runs — while
- * the parts of the URL (path parameters, the query string, headers), which are always
+ * and without removing what the schema does not allow; the parts of the URL (path parameters, the query string, headers), which are always
  * text, are read as the type their schema names (`?limit=20` is the integer 20).
  * Fastify's own compiler (Ajv through @fastify/ajv-compiler), with two settings.
  *
@@ -19,7 +19,9 @@ export const buildValidator: Factory = (externalSchemas, options) => {
   const exact = pool(externalSchemas, {
     ...options,
     mode: undefined,
-    customOptions: { ...base, coerceTypes: false },
+    // …and nothing dropped: an unknown field where the schema allows none (a budget's
+    // misspelt metric) is refused, not silently removed so that the limit vanishes.
+    customOptions: { ...base, coerceTypes: false, removeAdditional: false },
   })
   const fromText = pool(externalSchemas, {
     ...options,

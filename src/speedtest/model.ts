@@ -4,6 +4,7 @@
  * (docs/architecture.md): extend them, don't change them.
  */
 import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
+import type { BudgetVerdict } from './budget.ts'
 
 export type RegionStatus = 'starting' | 'loading' | 'complete' | 'error'
 
@@ -30,6 +31,8 @@ export interface RegionResult {
   updatedAt?: number
   /** Per-request log for the waterfall; present once complete. */
   entries?: RequestEntry[]
+  /** With a budget: every limit that applies in this region, checked once the row has ended. */
+  budget?: BudgetVerdict
 }
 
 /** One of several runs of a page load, as listed on its row. */

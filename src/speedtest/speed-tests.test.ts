@@ -210,6 +210,47 @@ describe('SpeedTests across nodes sharing a store', () => {
     assert.equal(await b.tests.get('nothing'), null)
     assert.equal(await b.tests.subscribe('nothing', () => {}), null)
   })
+
+  it('checks a budget on each row as it ends, and the verdict is stored with the row', async () => {
+    const { a, b, gates, store } = await open()
+    // The scripted row completes with load 400 and one request.
+    const budget = { metrics: { load: 1000 }, requests: 5, regions: { ord: { metrics: { load: 300 } } } }
+    const started = await a.tests.start({ url: 'http://127.0.0.1:1/', regions: ['ord'], budget })
+    assert.ok(started.ok)
+    assert.equal(started.test.results[0]?.budget, undefined, 'no verdict before the row ends')
+    await until(() => gates.length > 0, 'measuring')
+    gates[0]?.open()
+    await until(async () => (await a.tests.get(started.test.id))?.state === 'done', 'done')
+    const verdict = {
+      passed: false,
+      checks: [
+        { metric: 'load', value: 400, limit: 300, passed: false },
+        { metric: 'requests', value: 1, limit: 5, passed: true },
+      ],
+    }
+    assert.deepEqual((await a.tests.get(started.test.id))?.results[0]?.budget, verdict)
+    // Stored (the write follows the live row): the other node, reading the database, sees the same verdict.
+    await until(async () => (await store.getTest(started.test.id))?.state === 'done', 'stored done')
+    assert.deepEqual(toPlain(await store.getTest(started.test.id)).rows[0]?.body.budget, verdict)
+    await until(
+      async () => (await b.tests.get(started.test.id))?.results[0]?.budget !== undefined,
+      'b reads it',
+    )
+    assert.deepEqual((await b.tests.get(started.test.id))?.results[0]?.budget, verdict)
+  })
+
+  it('refuses a malformed budget before starting anything', async () => {
+    const { a } = await open()
+    const started = await a.tests.start({ url: 'http://127.0.0.1:1/', budget: { metrics: { lcp: -1 } } })
+    assert.deepEqual(started, {
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message: 'budget: "metrics.lcp" must be a number ≥ 0 (a maximum), got -1.',
+      },
+    })
+    assert.deepEqual((await a.store.listTests({ limit: 5 })).tests, [])
+  })
 })
 
 function toPlain<T>(value: T | null): T {

@@ -26,11 +26,13 @@ import {
 } from '../cluster/index.ts'
 import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type TestStore } from '../store/index.ts'
+import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
 import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
+import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
 import { isFinal, type TestListener, TestRun } from './test-run.ts'
 import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
 
@@ -39,12 +41,16 @@ export interface StartRequest {
   regions?: unknown
   /** Page loads per region (1–5); each row reports its median run. Default 1. */
   runs?: unknown
+  /** Maxima every region's row is checked against (budget.ts); each row then carries its verdict. */
+  budget?: unknown
 }
 
 export type StartError =
   | { code: 'invalid_url' | 'blocked_address'; message: string }
   | { code: 'unknown_region'; message: string }
   | { code: 'bad_request'; message: string }
+  /** Too many tests for this target host, or in all, this minute (start-limits.ts). */
+  | { code: 'rate_limited'; message: string; retryAfterSeconds: number }
 
 export type StartResult = { ok: true; test: SpeedTest } | { ok: false; error: StartError }
 
@@ -71,6 +77,8 @@ export interface SpeedTestsOptions {
   allowPrivate: boolean
   /** WPS_ALLOW_TARGETS, parsed (src/net/allow-targets.ts). */
   allowTargets?: readonly AllowTarget[]
+  /** Cluster-wide starts per target host and in all, per minute (start-limits.ts); unset = none. */
+  startLimits?: Omit<StartLimitsOptions, 'now'>
   /** Hard limit on one region's measurement, queueing and booting included. */
   deadlineMs: number
   /** How long a finished run stays in memory for live subscribers before the store answers alone. */
@@ -88,9 +96,11 @@ export class SpeedTests {
   readonly #live = new Map<string, TestRun>()
   /** Per test, the chain of its store writes: one at a time, in order. */
   readonly #writes = new Map<string, Promise<void>>()
+  readonly #limits: StartLimits | null
 
   constructor(options: SpeedTestsOptions) {
     this.#options = options
+    this.#limits = options.startLimits ? new StartLimits(options.cluster, options.startLimits) : null
     serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
   }
 
@@ -104,6 +114,9 @@ export class SpeedTests {
         error: { code: 'bad_request', message: `"runs" must be a whole number from 1 to ${MAX_RUNS}.` },
       }
     }
+    const budget = request.budget === undefined ? undefined : parseBudget(request.budget)
+    if (budget && !budget.ok)
+      return { ok: false, error: { code: 'bad_request', message: `budget: ${budget.message}` } }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -111,9 +124,16 @@ export class SpeedTests {
       ...(this.#options.allowTargets ? { allowTargets: this.#options.allowTargets } : {}),
     })
     if (blocked) return { ok: false, error: blocked }
+    // Counted last, so a request refused for any other reason uses up no place.
+    const limited = await this.#limits?.take(normalized.url.hostname)
+    if (limited && !limited.ok) return { ok: false, error: rateLimited(limited, normalized.url.hostname) }
 
     const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
-    const run = new TestRun(header, members)
+    const run = new TestRun(
+      header,
+      members,
+      budget ? { onEnd: (row) => ({ ...row, budget: evaluateBudget(budget.budget, row) }) } : {},
+    )
     const snapshot = run.snapshot()
     // In the store before anyone hears of it, so every node can answer for it at once.
     await this.#options.store.createTest(
@@ -383,6 +403,15 @@ function describeCallError(error: ClusterError): { code: string; message: string
     default:
       return { code: error.code, message: error.message }
   }
+}
+
+function rateLimited(verdict: LimitVerdict & { ok: false }, host: string): StartError {
+  const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000)
+  const why =
+    verdict.scope === 'host'
+      ? `Too many tests of ${host} this minute, from all clients together`
+      : 'Too many tests this minute on this deploy'
+  return { code: 'rate_limited', message: `${why}; try again in ${retryAfterSeconds} s.`, retryAfterSeconds }
 }
 
 const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'

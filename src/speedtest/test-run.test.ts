@@ -71,4 +71,24 @@ describe('TestRun', () => {
     })
     assert.equal(run.snapshot().results[0]?.status, 'starting')
   })
+
+  it('passes a row through onEnd as it ends (a budget verdict), before anyone hears of it', () => {
+    const ended: string[] = []
+    const run = new TestRun({ id: 't', url: 'https://x/', createdAt: '' }, [{ node: 'n1', region: 'ord' }], {
+      onEnd: (row) => {
+        ended.push(row.status)
+        return { ...row, requests: (row.requests ?? 0) + 1000 }
+      },
+    })
+    const heard: Array<number | null> = []
+    run.subscribe((e) => {
+      if (e.type === 'region') heard.push(e.result.requests)
+    })
+    run.update('n1', { status: 'loading' })
+    assert.deepEqual(ended, [], 'not while it is still loading')
+    run.update('n1', { status: 'complete', requests: 7 })
+    assert.deepEqual(ended, ['complete'])
+    assert.deepEqual(heard, [null, null, 1007])
+    assert.equal(run.snapshot().results[0]?.requests, 1007)
+  })
 })

@@ -32,8 +32,16 @@ export class TestRun {
   readonly #listeners = new Set<TestListener>()
   readonly #header: Pick<SpeedTest, 'id' | 'url' | 'createdAt'>
 
-  constructor(header: Pick<SpeedTest, 'id' | 'url' | 'createdAt'>, targets: RowTarget[]) {
+  /** Applied to a row as it ends (e.g. its budget verdict), before anyone hears of it. */
+  readonly #onEnd: ((row: RegionResult) => RegionResult) | undefined
+
+  constructor(
+    header: Pick<SpeedTest, 'id' | 'url' | 'createdAt'>,
+    targets: RowTarget[],
+    options: { onEnd?: (row: RegionResult) => RegionResult } = {},
+  ) {
     this.#header = header
+    this.#onEnd = options.onEnd
     for (const { node, region } of targets) this.#rows.set(node, startingRow(node, region))
   }
 
@@ -58,7 +66,8 @@ export class TestRun {
     const row = this.#rows.get(node)
     if (!row || isFinal(row.status) || RANK[change.status] < RANK[row.status]) return false
     const wasDone = this.done
-    const next: RegionResult = { ...row, ...change, node: row.node, region: row.region }
+    const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
+    const next = isFinal(merged.status) && this.#onEnd ? this.#onEnd(merged) : merged
     this.#rows.set(node, next)
     this.#emit({ type: 'region', result: structuredClone(next) })
     if (!wasDone && this.done) this.#emit({ type: 'done', test: this.snapshot() })

@@ -53,6 +53,8 @@ export async function startDev(regions: string[], env: Record<string, string> = 
         HOST: '127.0.0.1',
         WPS_ALLOW_PRIVATE: '1',
         WPS_RATE_LIMIT_PER_MIN: '100000',
+        WPS_RATE_LIMIT_PER_HOST_PER_MIN: '100000',
+        WPS_RATE_LIMIT_TOTAL_PER_MIN: '100000',
         WPS_POOL_IDLE_SHUTDOWN_MS: '20000',
         PUPPETEER_SKIP_DOWNLOAD: '1',
         WPS_DATA_DIR: freshDataDir('dev'),

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { API_ERROR_CODES } from '../../src/server/errors.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { parsePrometheus } from '../support/prometheus.ts'
+import { schemaErrors } from '../support/schema-check.ts'
 import { completeRow, type ScriptedNode, scriptedNode } from '../support/scripted-node.ts'
 
 interface ApiError {
@@ -84,6 +85,32 @@ describe('HTTP API in-process', () => {
 
     const read = (await app.inject({ method: 'GET', url: body.links.self ?? '' })).json() as SpeedTest
     assert.deepEqual(read, done)
+  })
+
+  it('checks a posted budget on the row and documents the verdict', async () => {
+    // completeRow: lcp 30 ms, 3 requests, 4096 bytes.
+    const budget = { metrics: { lcp: 20, ttfb: 100 }, requests: 3, regions: { ord: { transferBytes: 4000 } } }
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      payload: { url: 'http://127.0.0.1:1/budget', budget },
+    })
+    assert.equal(created.statusCode, 201, created.body)
+    const { links } = created.json() as { links: { self: string; events: string } }
+    const events = parseEvents((await app.inject({ method: 'GET', url: links.events })).body)
+    const done = events.at(-1)?.[1] as SpeedTest
+    assert.deepEqual(done.results[0]?.budget, {
+      passed: false,
+      checks: [
+        { metric: 'ttfb', value: 5, limit: 100, passed: true },
+        { metric: 'lcp', value: 30, limit: 20, passed: false },
+        { metric: 'requests', value: 3, limit: 3, passed: true },
+        { metric: 'transferBytes', value: 4096, limit: 4000, passed: false },
+      ],
+    })
+    const read = (await app.inject({ method: 'GET', url: links.self })).json() as SpeedTest
+    assert.deepEqual(read.results[0]?.budget, done.results[0]?.budget)
+    assert.deepEqual(await schemaErrors('SpeedTest', read), [])
   })
 
   it('answers 404 not_found for unknown tests', async () => {
@@ -163,6 +190,25 @@ describe('HTTP API input and errors', () => {
     }
     const worded = (await post({ url: 'http://127.0.0.1:1/', runs: '3' })).json() as ApiError
     assert.equal(worded.error.message, '"runs" must be a whole number from 1 to 5.')
+    assert.deepEqual(node.measured, [])
+  })
+
+  it('refuses a malformed budget as bad_request, naming the field, and starts nothing', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['fast', /"budget" must be object/],
+      [{ metrics: { lcp: '2500' } }, /"budget\.metrics\.lcp" must be number/],
+      [{ metrics: { lcpp: 1 } }, /"budget\.metrics" must NOT have additional properties/],
+      [{ requests: -1 }, /"budget\.requests" must be >= 0/],
+      [{ regions: { syd: { regions: {} } } }, /"budget\.regions\.syd" must NOT have additional properties/],
+      [{}, /budget: The budget sets no limit/],
+    ]
+    for (const [budget, message] of cases) {
+      const answer = await post({ url: 'http://127.0.0.1:1/', budget })
+      assert.equal(answer.statusCode, 400, JSON.stringify(budget))
+      const error = (answer.json() as ApiError).error
+      assert.equal(error.code, 'bad_request', JSON.stringify(budget))
+      assert.match(error.message, message)
+    }
     assert.deepEqual(node.measured, [])
   })
 
@@ -262,6 +308,7 @@ describe('OpenAPI', () => {
     assert.deepEqual(Object.keys(doc.paths['/api/tests']?.post?.responses ?? {}).sort(), [
       '201',
       '400',
+      '401',
       '413',
       '415',
       '429',
@@ -387,6 +434,90 @@ describe('deploy: CSP and client addresses', () => {
     assert.deepEqual(trusted, [201, 201, 201])
     assert.equal((await start(trusting, '203.0.113.1')).statusCode, 201)
     assert.equal((await start(trusting, '203.0.113.1')).statusCode, 429)
+  })
+})
+
+describe('API keys (WPS_API_KEYS)', () => {
+  const KEY = 'k-0123456789abcdef-one'
+  const OTHER = 'k-0123456789abcdef-two'
+  let node: ScriptedNode
+  before(async () => {
+    node = await scriptedNode()
+  })
+  after(async () => node?.close())
+
+  const start = (app: FastifyInstance, authorization?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: authorization ? { authorization } : {},
+      payload: { url: 'http://127.0.0.1:1/keyed' },
+    })
+
+  it('refuses a start without a valid key (401 in our shape), accepts any configured key; reads stay open', async () => {
+    const app = await node.server({ apiKeys: { keys: [KEY, OTHER], protectReads: false } })
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-key-0123456789',
+      `Basic ${KEY}`,
+      `Bearer ${KEY}x`,
+    ]) {
+      const refused = await start(app, authorization)
+      assert.equal(refused.statusCode, 401, String(authorization))
+      assert.equal((refused.json() as ApiError).error.code, 'unauthorized')
+      assert.equal(refused.headers['www-authenticate'], 'Bearer')
+      assert.doesNotMatch(refused.body, new RegExp(KEY), 'the answer never echoes a key')
+    }
+    assert.deepEqual(node.measured, [], 'nothing was measured without a key')
+    const accepted = await start(app, `Bearer ${KEY}`)
+    assert.equal(accepted.statusCode, 201, accepted.body)
+    assert.equal((await start(app, `Bearer ${OTHER}`)).statusCode, 201)
+    const { id } = accepted.json() as { id: string }
+    assert.equal((await app.inject({ method: 'GET', url: `/api/tests/${id}` })).statusCode, 200)
+    assert.equal((await app.inject({ method: 'GET', url: '/api/regions' })).statusCode, 200)
+  })
+
+  it('with WPS_API_KEYS_READ, reads need the key too, but health and docs stay open', async () => {
+    const app = await node.server({ apiKeys: { keys: [KEY], protectReads: true } })
+    const created = await start(app, `Bearer ${KEY}`)
+    assert.equal(created.statusCode, 201)
+    const { id } = created.json() as { id: string }
+    for (const url of [
+      `/api/tests/${id}`,
+      `/api/tests/${id}/events`,
+      '/api/tests',
+      '/api/regions',
+      '/api/pools',
+    ]) {
+      const refused = await app.inject({ method: 'GET', url })
+      assert.equal(refused.statusCode, 401, url)
+      assert.equal((refused.json() as ApiError).error.code, 'unauthorized', url)
+    }
+    const read = await app.inject({
+      method: 'GET',
+      url: `/api/tests/${id}`,
+      headers: { authorization: `Bearer ${KEY}` },
+    })
+    assert.equal(read.statusCode, 200)
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
+    const doc = await app.inject({ method: 'GET', url: '/api/openapi.json' })
+    assert.equal(doc.statusCode, 200)
+    const openapi = doc.json() as {
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> }
+      security?: unknown
+      paths: Record<string, { post?: { security?: unknown } }>
+    }
+    assert.deepEqual(
+      Object.values(openapi.components.securitySchemes).map((s) => [s.type, s.scheme]),
+      [['http', 'bearer']],
+    )
+    assert.deepEqual(openapi.security, [{ apiKey: [] }])
+    assert.deepEqual(openapi.paths['/api/tests']?.post?.security, [{ apiKey: [] }, {}])
+  })
+
+  it('without keys, starting needs none', async () => {
+    const app = await node.server({ apiKeys: { keys: [], protectReads: true } })
+    assert.equal((await start(app)).statusCode, 201)
   })
 })
 

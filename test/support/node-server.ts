@@ -22,6 +22,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     WPS_POOL_BACKEND: 'local',
     WPS_POOL_IDLE_SHUTDOWN_MS: '60000',
     WPS_DATA_DIR: freshDataDir('server'),
+    // Every fixture is on 127.0.0.1: the per-host limit would stop a test file's 11th test.
+    WPS_RATE_LIMIT_PER_HOST_PER_MIN: '100000',
+    WPS_RATE_LIMIT_TOTAL_PER_MIN: '100000',
     ...env,
   })
   const node = await startNode(config)
