@@ -14,9 +14,10 @@ npx tsc --noEmit -p tsconfig.json
 echo "== tests"
 mapfile -t files < <(find src web/src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 # Files run one at a time: they drive real browsers, and a 2-core machine measuring two
-# pages at once falsifies the numbers the tests assert on.
+# pages at once falsifies the numbers the tests assert on. No single test may take more than
+# 5 minutes: a hung one fails instead of holding up the whole run.
 status=0
-node --import tsx --test --test-concurrency=1 "${files[@]}" || status=$?
+node --import tsx --test --test-concurrency=1 --test-timeout=300000 "${files[@]}" || status=$?
 
 echo "== orphan check"
 sleep 1

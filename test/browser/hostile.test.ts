@@ -35,13 +35,13 @@ describe('hostile pages', () => {
   after(async () => {
     const pid = host?.pid
     await host?.close()
+    await site?.close()
     // close() SIGKILLs the group; on a busy machine the last helper may take a moment to be reaped.
     if (pid)
       assert.ok(
         await waitFor(() => livingInGroup(pid).length === 0, 3000),
         `Chromium left behind: ${livingInGroup(pid)}`,
       )
-    await site?.close()
   })
 
   /** The next page on the same browser is measured normally. */
