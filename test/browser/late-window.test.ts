@@ -79,11 +79,11 @@ describe('the late window', () => {
     assert.equal(first.error, null)
     assert.equal(final.error, null)
     const load = first.metrics.load ?? Number.NaN
-    // At load + settle none of the late events has happened yet.
-    assert.equal(first.metrics.cls, 0)
-    assert.equal(first.metrics.tbt, 0)
+    // At load + settle the hero (1.5 s after load) and the last long task (700 ms) are still to
+    // come; the shift (250 ms) usually is too, unless a busy machine pushed the read past it.
     assert.ok((first.metrics.lcp ?? Number.POSITIVE_INFINITY) < load + LATE.heroAfterLoadMs)
     assert.equal(first.requests, 1)
+    assert.ok((first.metrics.tbt ?? 0) < LATE.tbt, `first tbt ${first.metrics.tbt}`)
 
     const { cls, tbt, lcp } = final.metrics
     assert.equal(final.metrics.load, load, 'the same page load')

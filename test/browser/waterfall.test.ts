@@ -13,7 +13,7 @@ import { BrowserHost, type Measurement } from '../../src/browser/index.ts'
 import { toHar } from '../../src/speedtest/har.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { toFinalUpdate } from '../../src/speedtest/region-service.ts'
-import { startLateSite, WATERFALL, type LateSite } from '../fixtures/late-site.ts'
+import { type LateSite, startLateSite, WATERFALL } from '../fixtures/late-site.ts'
 import { harErrors } from '../support/har-check.ts'
 
 const TIMEOUT_MS = 10_000
@@ -34,7 +34,9 @@ describe('the waterfall and HAR of a page load', () => {
     host.measure(`${site.url}${WATERFALL.path}`, { timeoutMs: TIMEOUT_MS })
 
   it('starts Chromium with network prediction off', () => {
-    const preferences: unknown = JSON.parse(readFileSync(join(host.userDataDir, 'Default', 'Preferences'), 'utf8'))
+    const preferences: unknown = JSON.parse(
+      readFileSync(join(host.userDataDir, 'Default', 'Preferences'), 'utf8'),
+    )
     assert.equal(
       (preferences as { net?: { network_prediction_options?: unknown } }).net?.network_prediction_options,
       2,
