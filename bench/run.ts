@@ -5,6 +5,7 @@
  */
 import { benchCluster } from './cluster.ts'
 import { benchFly } from './fly.ts'
+import { benchKubernetes } from './kubernetes.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -14,6 +15,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pool: () => benchPool(),
   cluster: () => benchCluster(),
   fly: () => benchFly(),
+  kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
 }
 

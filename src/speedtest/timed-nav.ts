@@ -16,9 +16,10 @@
  * late window (`lateWindowMs` > 0), `{ type: 'first', measurement }` with the numbers at
  * `load` + settle; the measurement it returns then includes what came after `load`.
  */
+
+import { defineTask, type TaskContext } from '@world-page-speed/flame'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
-import { defineTask, type TaskContext } from '../flame/index.ts'
 import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 
