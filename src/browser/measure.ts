@@ -31,6 +31,7 @@ import {
   timeoutError,
   upstreamError,
 } from './errors.ts'
+import { startVisuals, type VisualOptions, withVisuals } from './frames.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
 import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
@@ -52,6 +53,8 @@ export interface MeasureOptions {
   signal?: AbortSignal
   /** Override the end-of-load rule (defaults: SETTLE). */
   settle?: Partial<Settle>
+  /** Device emulated and filmstrip recorded (frames.ts); default desktop with a filmstrip. */
+  visuals?: VisualOptions
 }
 
 /** When a loaded page counts as finished: see the module comment. */
@@ -101,6 +104,7 @@ export async function measureInSlot(
   proxyServer?: string,
 ): Promise<Measurement> {
   opts.signal?.throwIfAborted()
+  const recording = await startVisuals(slot, opts.visuals)
   const deadline = performance.now() + opts.timeoutMs
   const ended = new AbortController()
   const interrupted = new Promise<Interrupt>((resolve) => {
@@ -194,16 +198,20 @@ export async function measureInSlot(
   }
   // After client-side navigations (meta refresh, script) the page ended up elsewhere: say where.
   const documents = interrupt?.kind === 'loop' ? interrupt.documents : slot.documents()
+  const visuals = await recording.finish(pageIsTheSite && raw !== null && !unresponsive)
   const finalUrl = documents.length > 1 ? (documents.at(-1) ?? null) : (network.document?.url ?? null)
-  return {
-    httpStatus,
-    finalUrl,
-    metrics: roundMetrics(computeMetrics(raw)),
-    requests: network.requests,
-    transferBytes: network.transferBytes,
-    entries: network.entries,
-    error,
-  }
+  return withVisuals(
+    {
+      httpStatus,
+      finalUrl,
+      metrics: roundMetrics(computeMetrics(raw)),
+      requests: network.requests,
+      transferBytes: network.transferBytes,
+      entries: network.entries,
+      error,
+    },
+    visuals,
+  )
 }
 
 /**

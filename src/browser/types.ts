@@ -5,6 +5,8 @@
  * or network boundary unchanged.
  */
 
+import type { Visuals } from './frames.ts'
+
 /** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
 export interface Metrics {
   ttfb: number | null
@@ -14,6 +16,9 @@ export interface Metrics {
   tbt: number | null
   domContentLoaded: number | null
   load: number | null
+  /** From the filmstrip (frames.ts): absent when the page was not shown. */
+  speedIndex?: number | null
+  visuallyComplete?: number | null
 }
 
 /** One request of the page load, for the waterfall. Times are ms from navigation start. */
@@ -63,4 +68,6 @@ export interface Measurement {
   transferBytes: number
   entries: RequestEntry[]
   error: MeasureError | null
+  /** What the page looked like and on which device (frames.ts). */
+  visuals?: Visuals
 }
