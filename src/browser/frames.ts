@@ -16,48 +16,17 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
-import { type DeviceName, type DeviceProfile, deviceProfile, type Viewport } from './devices.ts'
-import {
-  asElementReport,
-  ELEMENT_READ_EXPRESSION,
-  ELEMENT_SCRIPT,
-  type LayoutShiftReport,
-  type LcpElement,
-} from './element-script.ts'
+import { type DeviceName, type DeviceProfile, deviceProfile } from './devices.ts'
+import { asElementReport, ELEMENT_READ_EXPRESSION, ELEMENT_SCRIPT } from './element-script.ts'
 import type { Slot } from './slot.ts'
 import { speedIndexOf } from './speed-index.ts'
-import type { Measurement } from './types.ts'
+import type { DeviceSettings, Frame, Measurement, Visuals } from './types.ts'
 
 export interface VisualOptions {
   /** Default desktop. */
   device?: DeviceName
   /** Record the filmstrip and the final screenshot (default true). */
   filmstrip?: boolean
-}
-
-export interface Frame {
-  /** ms from navigation start. */
-  at: number
-  /** Base64 JPEG. */
-  jpeg: string
-}
-
-export interface DeviceSettings {
-  device: DeviceName
-  viewport: Viewport
-  userAgent: string
-  browser: string
-}
-
-export interface Visuals {
-  settings: DeviceSettings
-  filmstrip: Frame[]
-  /** Base64 JPEG of the viewport at the end, or null. */
-  screenshot: string | null
-  speedIndex: number | null
-  visuallyComplete: number | null
-  lcpElement: LcpElement | null
-  layoutShifts: LayoutShiftReport[]
 }
 
 export interface VisualsRecording {

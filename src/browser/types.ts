@@ -5,7 +5,8 @@
  * or network boundary unchanged.
  */
 
-import type { Visuals } from './frames.ts'
+import type { DeviceName, Viewport } from './devices.ts'
+import type { LayoutShiftReport, LcpElement } from './element-script.ts'
 
 /** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
 export interface Metrics {
@@ -70,4 +71,30 @@ export interface Measurement {
   error: MeasureError | null
   /** What the page looked like and on which device (frames.ts). */
   visuals?: Visuals
+}
+
+/** One filmstrip frame (frames.ts). */
+export interface Frame {
+  /** ms from navigation start. */
+  at: number
+  /** Base64 JPEG. */
+  jpeg: string
+}
+
+export interface DeviceSettings {
+  device: DeviceName
+  viewport: Viewport
+  userAgent: string
+  browser: string
+}
+
+export interface Visuals {
+  settings: DeviceSettings
+  filmstrip: Frame[]
+  /** Base64 JPEG of the viewport at the end, or null. */
+  screenshot: string | null
+  speedIndex: number | null
+  visuallyComplete: number | null
+  lcpElement: LcpElement | null
+  layoutShifts: LayoutShiftReport[]
 }

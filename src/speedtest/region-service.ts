@@ -17,11 +17,13 @@
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { FlameError, type Pool } from '../flame/index.ts'
+import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
-import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
+import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
+import { visualFields } from './visual-artifacts.ts'
 
 export interface RegionServiceOptions {
   pool: Pool
@@ -48,7 +50,7 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       const observed = runs.start()
       let measurement: Measurement
       try {
-        measurement = await measureOnce(request.url, run, request.runs, options, boot, emit, signal, observed)
+        measurement = await measureOnce(request, run, options, boot, emit, signal, observed)
       } catch (error) {
         const failure = failedFromPool(error)
         observed.ended('error', failure.error?.code ?? 'internal')
@@ -57,27 +59,32 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       observed.ended(measurement.error ? 'error' : 'complete', measurement.error?.code ?? null)
       measurements.push(measurement)
     }
-    return toFinalUpdate(measurements, boot)
+    const connectivity = connectivityProfile(request.connectivity)
+    return toFinalUpdate(measurements, boot, (m) =>
+      visualFields(m, { testId: request.testId, node: cluster.self.node, connectivity }),
+    )
   })
 }
 
 function measureOnce(
-  url: string,
+  request: MeasureRequest,
   run: number,
-  runCount: number,
   options: RegionServiceOptions,
   boot: { cold: boolean; bootMs: number },
   emit: (update: RegionUpdate) => void,
   signal: AbortSignal,
   observed: ObservedRun,
 ): Promise<Measurement> {
+  const runCount = request.runs
+  const connectivity: Connectivity = connectivityProfile(request.connectivity)
   return options.pool.call(
     timedNav,
     {
-      url,
+      url: request.url,
       timeoutMs: options.navTimeoutMs,
       machineSlots: options.machineSlots,
-      egress: options.egress,
+      egress: withConnectivity(options.egress, connectivity),
+      device: request.device,
     },
     {
       // Room for the queue, a boot and the page's own timeout, so the browser's
@@ -114,6 +121,8 @@ function measureOnce(
 export function toFinalUpdate(
   measurements: readonly Measurement[],
   boot: { cold: boolean; bootMs: number },
+  /** The median run's look (visual-artifacts.ts): settings, elements, images. */
+  visuals: (measurement: Measurement) => Partial<RegionUpdate> = () => ({}),
 ): RegionUpdate {
   const median = pickMedianRun(measurements)
   const measurement = measurements[median] as Measurement
@@ -142,6 +151,7 @@ export function toFinalUpdate(
     cold: boot.cold,
     bootMs: boot.bootMs,
     error: measurement.error,
+    ...visuals(measurement),
     ...repeated,
     updatedAt: Date.now(),
   }

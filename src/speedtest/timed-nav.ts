@@ -14,6 +14,7 @@
  * It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
  * call had to launch it) and `{ type: 'loading' }` when the navigation starts.
  */
+import type { DeviceName } from '../browser/devices.ts'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
 import { defineTask, type TaskContext } from '../flame/index.ts'
@@ -27,6 +28,8 @@ export interface TimedNavInput {
   egress: EgressPolicy
   /** Page loads at once on the runner's machine, shared with every other process on it (0 = no limit). */
   machineSlots: number
+  /** The device to emulate (default desktop). */
+  device?: DeviceName
 }
 
 export type TimedNavMessage = { type: 'browser'; cold: boolean; launchMs: number } | { type: 'loading' }
@@ -76,6 +79,7 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
     return await host.measure(input.url, {
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
+      visuals: { device: input.device === 'mobile' ? 'mobile' : 'desktop' },
       onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
     })
   } finally {
