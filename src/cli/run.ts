@@ -1,5 +1,5 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--json] [--verbose]`: one test without a
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--verbose]`: one test without a
  * server, on an in-process node. Progress goes to stderr, each line with the time since
  * the start; the result to stdout (a table, or with --json exactly what
  * `GET /api/tests/:id` returns). Exit codes are usage.ts's EXIT_CODES: 0 every region
@@ -10,6 +10,9 @@
  *   [  0.0 s] Testing https://example.com/ from local
  *   [  0.9 s] local  Loading page (run 1 of 3)
  */
+
+import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
+import { CONNECTIVITY_NAMES, isConnectivityName } from '../speedtest/connectivity.ts'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
@@ -26,6 +29,17 @@ function parseRuns(value: string): number {
   return runs
 }
 
+function parseChoice<T extends string>(
+  flag: string,
+  value: unknown,
+  names: readonly T[],
+  is: (v: unknown) => v is T,
+): T | undefined {
+  if (value === undefined) return undefined
+  if (is(value)) return value
+  throw new UsageError(`--${flag} must be one of ${names.join(', ')}, got "${String(value)}".`)
+}
+
 const STOP_RUNNING_WITHIN_MS = 1000
 
 export async function run(argv: string[]): Promise<number> {
@@ -34,11 +48,20 @@ export async function run(argv: string[]): Promise<number> {
     region: 'list',
     json: 'flag',
     runs: 'value',
+    device: 'value',
+    connectivity: 'value',
     verbose: 'flag',
   })
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
   const runs = typeof options.runs === 'string' ? parseRuns(options.runs) : undefined
+  const device = parseChoice('device', options.device, DEVICE_NAMES, isDeviceName)
+  const connectivity = parseChoice(
+    'connectivity',
+    options.connectivity,
+    CONNECTIVITY_NAMES,
+    isConnectivityName,
+  )
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
@@ -65,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
           `Available: ${available.join(', ')}. (\`wps regions\` lists every code a node can be started with.)`,
       )
     }
-    const started = await node.speedTests.start({ url: positionals[0], regions, runs })
+    const started = await node.speedTests.start({ url: positionals[0], regions, runs, device, connectivity })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
       return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1
