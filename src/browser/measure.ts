@@ -40,6 +40,7 @@ import {
   timeoutError,
   upstreamError,
 } from './errors.ts'
+import { startVisuals, type VisualOptions, withVisuals } from './frames.ts'
 import { type LateWindow, observeLateWindow } from './late-window.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
@@ -66,6 +67,8 @@ export interface MeasureOptions {
   late?: Partial<LateWindow> & { windowMs: number }
   /** With `late`: called with the first numbers, at `load` + settle, before the late window. */
   onFirstNumbers?: (first: Measurement) => void
+  /** Device emulated and filmstrip recorded (frames.ts); default desktop with a filmstrip. */
+  visuals?: VisualOptions
 }
 
 /** When a loaded page counts as finished: see the module comment. */
@@ -115,6 +118,7 @@ export async function measureInSlot(
   proxyServer?: string,
 ): Promise<Measurement> {
   opts.signal?.throwIfAborted()
+  const recording = await startVisuals(slot, opts.visuals)
   const deadline = performance.now() + opts.timeoutMs
   const ended = new AbortController()
   const interrupted = new Promise<Interrupt>((resolve) => {
@@ -132,7 +136,10 @@ export async function measureInSlot(
 
   try {
     const first = await firstNumbers(slot, url, opts, deadline, interrupted, ended.signal, proxyServer)
-    if (!opts.late || first.loadAt === undefined || first.measurement.error) return first.measurement
+    if (!opts.late || first.loadAt === undefined || first.measurement.error) {
+      return withVisuals(first.measurement, await recording.finish(first.visualsOk))
+    }
+    // The filmstrip goes on through the late window (a late hero is part of what the page looked like).
     opts.onFirstNumbers?.(first.measurement)
     const late = await Promise.race([
       observeLateWindow(slot, first.loadAt, opts.late, ended.signal),
@@ -140,9 +147,12 @@ export async function measureInSlot(
     ])
     if (late !== undefined && late.kind === 'aborted') throw opts.signal?.reason
     // The browser went away mid-window: the first numbers are all there will be.
-    if (late !== undefined && late.kind === 'crashed') return first.measurement
+    if (late !== undefined && late.kind === 'crashed') {
+      return withVisuals(first.measurement, await recording.finish(false))
+    }
     // A timeout or a loop ends the window early; the page is read as it is now.
-    return withLateNumbers(slot, first.measurement)
+    const final = await withLateNumbers(slot, first.measurement)
+    return withVisuals(final, await recording.finish(true))
   } finally {
     ended.abort()
   }
@@ -157,7 +167,7 @@ async function firstNumbers(
   interrupted: Promise<Interrupt>,
   endedSignal: AbortSignal,
   proxyServer: string | undefined,
-): Promise<{ measurement: Measurement; loadAt?: number }> {
+): Promise<{ measurement: Measurement; visualsOk: boolean; loadAt?: number }> {
   let error: MeasureError | null = null
   let interrupt: Interrupt | undefined
   let navigationFailed = false
@@ -242,7 +252,8 @@ async function firstNumbers(
     ...(network.startedAt === null ? {} : { startedAt: network.startedAt }),
     error,
   }
-  return interrupt ? { measurement } : { measurement, loadAt }
+  const visualsOk = pageIsTheSite && raw !== null && !unresponsive
+  return interrupt ? { measurement, visualsOk } : { measurement, visualsOk, loadAt }
 }
 
 /**

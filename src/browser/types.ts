@@ -5,6 +5,9 @@
  * or network boundary unchanged.
  */
 
+import type { DeviceName, Viewport } from './devices.ts'
+import type { LayoutShiftReport, LcpElement } from './element-script.ts'
+
 /** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
 export interface Metrics {
   ttfb: number | null
@@ -14,6 +17,9 @@ export interface Metrics {
   tbt: number | null
   domContentLoaded: number | null
   load: number | null
+  /** From the filmstrip (frames.ts): absent when the page was not shown. */
+  speedIndex?: number | null
+  visuallyComplete?: number | null
 }
 
 /** One request of the page load, for the waterfall. Times are ms from navigation start. */
@@ -93,4 +99,32 @@ export interface Measurement {
   /** When the first request of the load was sent (epoch ms, the browser's clock). */
   startedAt?: number
   error: MeasureError | null
+  /** What the page looked like and on which device (frames.ts). */
+  visuals?: Visuals
+}
+
+/** One filmstrip frame (frames.ts). */
+export interface Frame {
+  /** ms from navigation start. */
+  at: number
+  /** Base64 JPEG. */
+  jpeg: string
+}
+
+export interface DeviceSettings {
+  device: DeviceName
+  viewport: Viewport
+  userAgent: string
+  browser: string
+}
+
+export interface Visuals {
+  settings: DeviceSettings
+  filmstrip: Frame[]
+  /** Base64 JPEG of the viewport at the end, or null. */
+  screenshot: string | null
+  speedIndex: number | null
+  visuallyComplete: number | null
+  lcpElement: LcpElement | null
+  layoutShifts: LayoutShiftReport[]
 }

@@ -1,8 +1,8 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--json] [--har FILE] [--verbose]`: one test
- * without a server, on an in-process node. Progress goes to stderr, each line with the
- * time since the start; the result to stdout (a table, or with --json exactly what
- * `GET /api/tests/:id` returns); with --har the test as a HAR 1.2 file, as
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--har FILE] [--verbose]`:
+ * one test without a server, on an in-process node. Progress goes to stderr, each line
+ * with the time since the start; the result to stdout (a table, or with --json exactly
+ * what `GET /api/tests/:id` returns); with --har the test as a HAR 1.2 file, as
  * `GET /api/tests/:id/har` gives it. Exit codes are usage.ts's EXIT_CODES: 0 every region
  * completed with an HTTP status below 400, 1 otherwise, 2 on a usage error, 130/143
  * when interrupted (Ctrl-C, SIGTERM) — a CI job stopped by its timeout must not pass.
@@ -12,6 +12,8 @@
  *   [  0.9 s] local  Loading page (run 1 of 3)
  */
 import { writeFile } from 'node:fs/promises'
+import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
+import { CONNECTIVITY_NAMES, isConnectivityName } from '../speedtest/connectivity.ts'
 import { toHar } from '../speedtest/har.ts'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
@@ -29,6 +31,17 @@ function parseRuns(value: string): number {
   return runs
 }
 
+function parseChoice<T extends string>(
+  flag: string,
+  value: unknown,
+  names: readonly T[],
+  is: (v: unknown) => v is T,
+): T | undefined {
+  if (value === undefined) return undefined
+  if (is(value)) return value
+  throw new UsageError(`--${flag} must be one of ${names.join(', ')}, got "${String(value)}".`)
+}
+
 const STOP_RUNNING_WITHIN_MS = 1000
 
 export async function run(argv: string[]): Promise<number> {
@@ -38,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     json: 'flag',
     har: 'value',
     runs: 'value',
+    device: 'value',
+    connectivity: 'value',
     verbose: 'flag',
   })
   if (positionals.length !== 1)
@@ -45,6 +60,13 @@ export async function run(argv: string[]): Promise<number> {
   const runs = typeof options.runs === 'string' ? parseRuns(options.runs) : undefined
   const harFile = typeof options.har === 'string' ? options.har : undefined
   if (harFile === '') throw new UsageError('--har needs a file name, e.g. `--har result.har`.')
+  const device = parseChoice('device', options.device, DEVICE_NAMES, isDeviceName)
+  const connectivity = parseChoice(
+    'connectivity',
+    options.connectivity,
+    CONNECTIVITY_NAMES,
+    isConnectivityName,
+  )
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
@@ -71,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
           `Available: ${available.join(', ')}. (\`wps regions\` lists every code a node can be started with.)`,
       )
     }
-    const started = await node.speedTests.start({ url: positionals[0], regions, runs })
+    const started = await node.speedTests.start({ url: positionals[0], regions, runs, device, connectivity })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
       return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1

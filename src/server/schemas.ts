@@ -12,6 +12,8 @@
  * because results gain fields as features land (the contract says: extend freely).
  * test/server/api.test.ts checks a real measured test against these schemas.
  */
+import { DEVICE_NAMES } from '../browser/devices.ts'
+import { CONNECTIVITY_NAMES } from '../speedtest/connectivity.ts'
 import { API_ERROR_CODES } from './errors.ts'
 
 export const MAX_URL_LENGTH = 2048
@@ -66,6 +68,8 @@ export const metricsSchema = {
     tbt: ms('Total blocking time: sum of (long task − 50 ms) after FCP'),
     domContentLoaded: ms('DOMContentLoaded event start'),
     load: ms('load event start'),
+    speedIndex: ms('Speed Index: the area above the visual progress curve of the filmstrip (speedline-core)'),
+    visuallyComplete: ms('Visually complete: the first frame that matches the last'),
   },
 } as const
 
@@ -195,6 +199,83 @@ export const regionResultSchema = {
       items: ref('RequestEntry'),
       description: 'per-request log; present once complete',
     },
+    settings: {
+      type: 'object',
+      description: 'the device and network the numbers were taken on',
+      required: ['device', 'viewport', 'userAgent', 'connectivity', 'browser'],
+      properties: {
+        device: { type: 'string', enum: [...DEVICE_NAMES] },
+        viewport: {
+          type: 'object',
+          required: ['width', 'height', 'deviceScaleFactor'],
+          properties: {
+            width: { type: 'integer' },
+            height: { type: 'integer' },
+            deviceScaleFactor: { type: 'number' },
+          },
+        },
+        userAgent: { type: 'string' },
+        connectivity: {
+          type: 'object',
+          required: ['name', 'rttMs', 'downKbps', 'upKbps'],
+          description: "WebPageTest's profile, enforced on the runner's egress proxy; 0 = not limited",
+          properties: {
+            name: { type: 'string', enum: [...CONNECTIVITY_NAMES] },
+            rttMs: { type: 'number' },
+            downKbps: { type: 'number' },
+            upKbps: { type: 'number' },
+          },
+        },
+        browser: { type: 'string', description: 'product/version of the browser' },
+      },
+    },
+    lcpElement: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['selector', 'type'],
+          properties: {
+            selector: { type: 'string', description: 'CSS selector of the LCP element' },
+            type: { type: 'string', enum: ['image', 'video', 'text'] },
+            url: { type: 'string', description: 'the image, for an image' },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+    layoutShifts: {
+      type: 'array',
+      description: 'each layout shift without recent input, with the elements it moved',
+      items: {
+        type: 'object',
+        required: ['score', 'at', 'selectors'],
+        properties: {
+          score: { type: 'number' },
+          at: { type: 'number', description: 'ms from navigation start' },
+          selectors: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    artifacts: {
+      type: 'object',
+      description: 'images of the load, served by GET /api/tests/:id/artifacts/:node/:name',
+      required: ['filmstrip', 'screenshot'],
+      properties: {
+        filmstrip: {
+          type: 'array',
+          description: 'frames as painted, at most one per 100 ms, until visually complete',
+          items: {
+            type: 'object',
+            required: ['at', 'url'],
+            properties: {
+              at: { type: 'number', description: 'ms from navigation start' },
+              url: { type: 'string' },
+            },
+          },
+        },
+        screenshot: nullable('string', { description: 'URL of the final screenshot' }),
+      },
+    },
   },
 } as const
 
@@ -235,6 +316,17 @@ export const startRequestSchema = {
       minimum: 1,
       maximum: 5,
       description: 'page loads per region, each in a fresh context; the row reports the median run by load',
+    },
+    device: {
+      type: 'string',
+      enum: [...DEVICE_NAMES],
+      description: 'desktop (default): 1350×940; mobile: 412×823 at DPR 1.75, a mobile user agent, touch',
+    },
+    connectivity: {
+      type: 'string',
+      enum: [...CONNECTIVITY_NAMES],
+      description:
+        "native (default); cable, 4g, 3g, 3g-slow: WebPageTest's latency and bandwidth, on the runner's egress proxy",
     },
   },
 } as const

@@ -3,7 +3,10 @@
  * These shapes are the public contract of the HTTP API and `wps run --json`
  * (docs/architecture.md): extend them, don't change them.
  */
+import type { DeviceName, Viewport } from '../browser/devices.ts'
+import type { LayoutShiftReport, LcpElement } from '../browser/element-script.ts'
 import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
+import type { Connectivity } from './connectivity.ts'
 
 export type RegionStatus = 'starting' | 'loading' | 'complete' | 'error'
 
@@ -37,6 +40,30 @@ export interface RegionResult {
   updatedAt?: number
   /** Per-request log for the waterfall; present once complete. */
   entries?: RequestEntry[]
+  /** The device and network the numbers were taken on; present once measured. */
+  settings?: Settings
+  /** The element the LCP entry is about, by selector. */
+  lcpElement?: LcpElement | null
+  /** Each layout shift counted in CLS, with the elements it moved. */
+  layoutShifts?: LayoutShiftReport[]
+  /** Images of the load, as URLs this API serves. */
+  artifacts?: RowArtifacts
+}
+
+export interface Settings {
+  device: DeviceName
+  viewport: Viewport
+  userAgent: string
+  connectivity: Connectivity
+  /** The browser's product and version, e.g. HeadlessChrome/156.0.7258.5. */
+  browser: string
+}
+
+export interface RowArtifacts {
+  /** The frames the page painted, at most one per 100 ms, until visually complete. `at`: ms from navigation start. */
+  filmstrip: Array<{ at: number; url: string }>
+  /** The viewport at the end of the load (JPEG), or null. */
+  screenshot: string | null
 }
 
 /** One of several runs of a page load, as listed on its row. */

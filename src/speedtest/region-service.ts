@@ -23,11 +23,13 @@
 import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
+import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
-import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
+import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
+import { visualFields } from './visual-artifacts.ts'
 
 export interface RegionServiceOptions {
   pool: Pool
@@ -56,7 +58,7 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       const observed = runs.start()
       let measurement: Measurement
       try {
-        measurement = await measureOnce(request.url, run, request.runs, options, boot, emit, signal, observed)
+        measurement = await measureOnce(request, run, options, boot, emit, signal, observed)
       } catch (error) {
         const failure = failedFromPool(error)
         observed.ended('error', failure.error?.code ?? 'internal')
@@ -65,27 +67,32 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       observed.ended(measurement.error ? 'error' : 'complete', measurement.error?.code ?? null)
       measurements.push(measurement)
     }
-    return toFinalUpdate(measurements, boot)
+    const connectivity = connectivityProfile(request.connectivity)
+    return toFinalUpdate(measurements, boot, (m) =>
+      visualFields(m, { testId: request.testId, node: cluster.self.node, connectivity }),
+    )
   })
 }
 
 function measureOnce(
-  url: string,
+  request: MeasureRequest,
   run: number,
-  runCount: number,
   options: RegionServiceOptions,
   boot: { cold: boolean; bootMs: number },
   emit: (update: RegionUpdate) => void,
   signal: AbortSignal,
   observed: ObservedRun,
 ): Promise<Measurement> {
+  const runCount = request.runs
+  const connectivity: Connectivity = connectivityProfile(request.connectivity)
   return options.pool.call(
     timedNav,
     {
-      url,
+      url: request.url,
       timeoutMs: options.navTimeoutMs,
       machineSlots: options.machineSlots,
-      egress: options.egress,
+      egress: withConnectivity(options.egress, connectivity),
+      device: request.device,
       lateWindowMs: options.lateWindowMs ?? 0,
     },
     {
@@ -125,6 +132,8 @@ function measureOnce(
 export function toFinalUpdate(
   measurements: readonly Measurement[],
   boot: { cold: boolean; bootMs: number },
+  /** The median run's look (visual-artifacts.ts): settings, elements, images. */
+  visuals: (measurement: Measurement) => Partial<RegionUpdate> = () => ({}),
 ): RegionUpdate {
   const median = pickMedianRun(measurements)
   const measurement = measurements[median] as Measurement
@@ -155,6 +164,7 @@ export function toFinalUpdate(
     error: measurement.error,
     final: true,
     ...(measurement.startedAt === undefined ? {} : { startedAt: measurement.startedAt }),
+    ...visuals(measurement),
     ...repeated,
     updatedAt: Date.now(),
   }

@@ -17,6 +17,7 @@
  * The same code serves one node (in-process cluster, SQLite) and a planet (NATS, PostgreSQL).
  */
 import { randomBytes } from 'node:crypto'
+import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
 import {
   type Cluster,
   type ClusterError,
@@ -25,11 +26,18 @@ import {
   multicall,
 } from '../cluster/index.ts'
 import type { AllowTarget } from '../net/allow-targets.ts'
-import { decodeCursor, type TestStore } from '../store/index.ts'
+import { decodeCursor, type StoredFile, type TestStore } from '../store/index.ts'
 import { type Comparison, compareTests } from './compare.ts'
+import { CONNECTIVITY_NAMES, isConnectivityName } from './connectivity.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
-import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
+import {
+  MAX_RUNS,
+  MEASURE_METHOD,
+  type MeasureRequest,
+  parseRegionUpdate,
+  type RegionUpdate,
+} from './protocol.ts'
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
 import { isFinal, type TestListener, TestRun } from './test-run.ts'
 import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
@@ -39,6 +47,10 @@ export interface StartRequest {
   regions?: unknown
   /** Page loads per region (1–5); each row reports its median run. Default 1. */
   runs?: unknown
+  /** `desktop` (default) or `mobile` (devices.ts). */
+  device?: unknown
+  /** `native` (default), `cable`, `4g`, `3g` or `3g-slow` (connectivity.ts). */
+  connectivity?: unknown
 }
 
 export type StartError =
@@ -104,6 +116,23 @@ export class SpeedTests {
         error: { code: 'bad_request', message: `"runs" must be a whole number from 1 to ${MAX_RUNS}.` },
       }
     }
+    const device = request.device ?? 'desktop'
+    if (!isDeviceName(device)) {
+      return {
+        ok: false,
+        error: { code: 'bad_request', message: `"device" must be one of ${DEVICE_NAMES.join(', ')}.` },
+      }
+    }
+    const connectivity = request.connectivity ?? 'native'
+    if (!isConnectivityName(connectivity)) {
+      return {
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: `"connectivity" must be one of ${CONNECTIVITY_NAMES.join(', ')}.`,
+        },
+      }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -133,7 +162,13 @@ export class SpeedTests {
       } else this.#finish(run)
     })
     replaying = false
-    this.#fanOut(run, members, { testId: run.id, url: header.url, runs: runs as number })
+    this.#fanOut(run, members, {
+      testId: run.id,
+      url: header.url,
+      runs: runs as number,
+      device,
+      connectivity,
+    })
     return { ok: true, test: snapshot }
   }
 
@@ -267,11 +302,34 @@ export class SpeedTests {
         timeout: this.#options.deadlineMs,
         onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
-          if (update) run.update(node, update)
+          if (update) run.update(node, this.#keepImages(run.id, node, update))
         },
-        onSettled: (result) => settleRow(run, result),
+        onSettled: (result) =>
+          settleRow(run, result, (node, update) => this.#keepImages(run.id, node, update)),
       },
     )
+  }
+
+  /**
+   * A row's images go to the store, ahead of the row that links to them (writes are in
+   * order), and never into the row itself.
+   */
+  #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
+    const { images, ...row } = update
+    if (images && images.length > 0) {
+      const files = images.map((image) => ({
+        name: image.name,
+        contentType: 'image/jpeg',
+        data: Buffer.from(image.jpeg, 'base64'),
+      }))
+      this.#write(testId, (store) => store.saveFiles(testId, node, files))
+    }
+    return row
+  }
+
+  /** A file a row links to (`artifacts`), or null. */
+  async file(testId: string, node: string, name: string): Promise<StoredFile | null> {
+    return this.#options.store.getFile(testId, node, name)
   }
 
   #write(testId: string, work: (store: TestStore) => Promise<void>): void {
@@ -357,12 +415,18 @@ function replay(test: SpeedTest, listener: TestListener): void {
   if (test.state === 'done') listener({ type: 'done', test })
 }
 
-function settleRow(run: TestRun, result: MulticallResult): void {
+function settleRow(
+  run: TestRun,
+  result: MulticallResult,
+  keepImages: (node: string, update: RegionUpdate) => RegionUpdate,
+): void {
   if (result.status === 'fulfilled') {
     const update = parseRegionUpdate(result.value)
     run.update(
       result.node,
-      update ?? { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
+      update
+        ? keepImages(result.node, update)
+        : { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
     )
   } else {
     // The measuring node is gone, so this node dates the row: not the stale `loading` time.

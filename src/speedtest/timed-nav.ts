@@ -18,6 +18,7 @@
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import type { DeviceName } from '../browser/devices.ts'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
 import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
@@ -32,6 +33,8 @@ export interface TimedNavInput {
   machineSlots: number
   /** How long after `load` the page is still watched (WPS_LATE_WINDOW_MS); 0 or absent: not at all. */
   lateWindowMs?: number
+  /** The device to emulate (default desktop). */
+  device?: DeviceName
 }
 
 export type TimedNavMessage =
@@ -85,6 +88,7 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
     return await host.measure(input.url, {
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
+      visuals: { device: input.device === 'mobile' ? 'mobile' : 'desktop' },
       onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
       ...(lateWindowMs > 0
         ? {
