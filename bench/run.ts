@@ -6,6 +6,7 @@
 import { benchCluster } from './cluster.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
+import { benchLate } from './late.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   fly: () => benchFly(),
   kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
+  late: () => benchLate(),
 }
 
 const chosen = process.argv.slice(2)
