@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFilmstrip } from './filmstrip.ts'
 import { benchFly } from './fly.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   cluster: () => benchCluster(),
   fly: () => benchFly(),
   store: () => benchStore(),
+  filmstrip: () => benchFilmstrip(),
 }
 
 const chosen = process.argv.slice(2)
