@@ -11,6 +11,8 @@ ENV PUPPETEER_SKIP_DOWNLOAD=1 CHROME_PATH=/usr/bin/chromium PORT=4000 HOST=0.0.0
 # the app root: a runner machine's command runs from here
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the flame library is an npm workspace of the app: npm ci needs its manifest
+COPY src/flame/package.json src/flame/
 # better-sqlite3 is a native module: the build tools let it compile where no prebuilt binary can be fetched.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \

@@ -6,11 +6,15 @@
  * backend (IPC child) with the same runner program, so the difference is the API and
  * the network link. A real nats-server carries the link.
  */
-import { FlyBackend, NatsLink, Pool, parseGuest } from '../src/flame/index.ts'
-import { fixtureBackend, runnerFixture, tsxLoader } from '../src/flame/testing/backends.ts'
-import { startFakeFly } from '../src/flame/testing/fake-fly.ts'
-import { hotCallTimes } from '../src/flame/testing/hot-call.ts'
-import { sleep } from '../src/flame/testing/tasks.ts'
+import { FlyBackend, NatsLink, Pool, parseGuest } from '@world-page-speed/flame'
+import {
+  fixtureBackend,
+  hotCallTimes,
+  runnerFixture,
+  sleep,
+  startFakeFly,
+  tsxLoader,
+} from '@world-page-speed/flame/testing'
 import { startNatsServer } from '../test/cluster/nats-server.ts'
 import { fmt, median, percentile } from './support.ts'
 

@@ -5,11 +5,11 @@
  * median `load` stays close to an isolated measurement because the pool queues instead
  * of overloading the machine, and the pool idles back to `min` afterwards.
  */
+
+import { type Backend, LocalBackend, Pool } from '@world-page-speed/flame'
+import { fixtureBackend, hotCallTimes } from '@world-page-speed/flame/testing'
 import { readConfig } from '../src/cli/config.ts'
 import { createPoolBackend } from '../src/cli/node.ts'
-import { type Backend, LocalBackend, Pool } from '../src/flame/index.ts'
-import { fixtureBackend } from '../src/flame/testing/backends.ts'
-import { hotCallTimes } from '../src/flame/testing/hot-call.ts'
 import { timedNav } from '../src/speedtest/timed-nav.ts'
 import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
 import { fmt, median, percentile, startServe, timeTest } from './support.ts'

@@ -6,6 +6,7 @@
 import { benchCluster } from './cluster.ts'
 import { benchFilmstrip } from './filmstrip.ts'
 import { benchFly } from './fly.ts'
+import { benchKubernetes } from './kubernetes.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   pool: () => benchPool(),
   cluster: () => benchCluster(),
   fly: () => benchFly(),
+  kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
   filmstrip: () => benchFilmstrip(),
 }

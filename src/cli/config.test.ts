@@ -79,10 +79,93 @@ describe('readConfig, fly backend', () => {
       () => readConfig({ ...fly, WPS_FLY_GUEST: 'big' }),
       /WPS_FLY_GUEST: "big" is not a Fly guest size/,
     )
-    assert.throws(() => readConfig({ ...fly, WPS_POOL_BACKEND: 'k8s' }), /"process", "local" or "fly"/)
+    assert.throws(
+      () => readConfig({ ...fly, WPS_POOL_BACKEND: 'k8s' }),
+      /"process", "local", "fly" or "kubernetes"/,
+    )
   })
 
   it('needs nothing from Fly for the other backends', () => {
     assert.equal(readConfig({}).pool.fly, null)
+  })
+})
+
+describe('readConfig: WPS_POOL_BACKEND=kubernetes', () => {
+  const base = {
+    WPS_POOL_BACKEND: 'kubernetes',
+    NATS_URL: 'nats://nats:4222',
+    POD_NAME: 'wps-7d9f-abcde',
+    POD_NAMESPACE: 'speed',
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    HOME: '/root',
+  }
+
+  it('reads the pod, the in-cluster variables and the runner resources', () => {
+    const k8s = readConfig({ ...base, WPS_K8S_RUNNER_CPU: '1500m', WPS_K8S_RUNNER_MEMORY: '2Gi' }).pool
+      .kubernetes
+    assert.deepEqual(k8s, {
+      runnerNatsUrl: 'nats://nats:4222',
+      podName: 'wps-7d9f-abcde',
+      resources: { requests: { cpu: '1500m', memory: '2Gi' }, limits: { cpu: '1500m', memory: '2Gi' } },
+      container: null,
+      inCluster: {
+        POD_NAME: 'wps-7d9f-abcde',
+        POD_NAMESPACE: 'speed',
+        KUBERNETES_SERVICE_HOST: '10.96.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      },
+    })
+  })
+
+  it('keeps the node container’s resources when none are given', () => {
+    assert.equal(readConfig(base).pool.kubernetes?.resources, null)
+    assert.equal(readConfig({ ...base, WPS_K8S_CONTAINER: 'app' }).pool.kubernetes?.container, 'app')
+    assert.equal(
+      readConfig({ ...base, WPS_RUNNER_NATS_URL: 'nats://a:4222' }).pool.kubernetes?.runnerNatsUrl,
+      'nats://a:4222',
+    )
+  })
+
+  it('names what is missing or malformed', () => {
+    assert.throws(() => readConfig({ ...base, POD_NAME: '' }), /needs POD_NAME: set it from the downward API/)
+    assert.throws(() => readConfig({ ...base, NATS_URL: '' }), /needs NATS_URL/)
+    assert.throws(
+      () => readConfig({ ...base, WPS_K8S_RUNNER_CPU: 'two' }),
+      /WPS_K8S_RUNNER_CPU must be a CPU quantity/,
+    )
+    assert.throws(() => readConfig({ ...base, WPS_K8S_RUNNER_MEMORY: '2 GB' }), ConfigError)
+    assert.throws(
+      () => readConfig({ ...base, WPS_POOL_BACKEND: 'k8s' }),
+      /"process", "local", "fly" or "kubernetes"/,
+    )
+  })
+
+  it('is not read for other backends', () => {
+    assert.equal(readConfig({ WPS_POOL_BACKEND: 'process' }).pool.kubernetes, null)
+  })
+})
+
+describe('config', () => {
+  it('trusts no proxy unless WPS_TRUST_PROXY says so', () => {
+    for (const off of [undefined, '', '0', 'false', 'off']) assert.equal(parseTrustProxy(off), false)
+    assert.equal(parseTrustProxy('true'), true)
+    assert.equal(parseTrustProxy('2'), 2)
+    assert.equal(parseTrustProxy('127.0.0.1, 10.0.0.0/8,loopback'), '127.0.0.1,10.0.0.0/8,loopback')
+    assert.equal(parseTrustProxy('fd00::/8'), 'fd00::/8')
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/9']) {
+      assert.throws(() => parseTrustProxy(bad), ConfigError, bad)
+    }
+    assert.equal(readConfig({}).trustProxy, false)
+  })
+
+  it('reads WPS_PUBLIC_URL as an http(s) URL', () => {
+    assert.equal(readConfig({}).publicUrl, null)
+    assert.equal(
+      readConfig({ WPS_PUBLIC_URL: 'https://speed.example.com' }).publicUrl,
+      'https://speed.example.com/',
+    )
+    assert.throws(() => readConfig({ WPS_PUBLIC_URL: 'ftp://x' }), /WPS_PUBLIC_URL/)
+    assert.throws(() => readConfig({ WPS_PUBLIC_URL: 'not a url' }), /WPS_PUBLIC_URL/)
   })
 })

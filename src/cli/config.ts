@@ -6,11 +6,11 @@
  */
 import { isIP } from 'node:net'
 import { hostname } from 'node:os'
-import { type FlyGuest, parseGuest } from '../flame/index.ts'
+import { type FlyGuest, parseGuest } from '@world-page-speed/flame'
 import { type AllowTarget, AllowTargetsError, parseAllowTargets } from '../net/allow-targets.ts'
 import { machineLoadBudget } from '../speedtest/machine-budget.ts'
 
-export type PoolBackendName = 'process' | 'local' | 'fly'
+export type PoolBackendName = 'process' | 'local' | 'fly' | 'kubernetes'
 
 /** Where and how runners boot as Fly.io Machines (`WPS_POOL_BACKEND=fly`). */
 export interface FlyConfig {
@@ -25,6 +25,20 @@ export interface FlyConfig {
   guest: FlyGuest
 }
 
+/** Runners as pods cloned from the node's own pod (`WPS_POOL_BACKEND=kubernetes`). */
+export interface KubernetesConfig {
+  /** The NATS servers as a runner pod dials them. */
+  runnerNatsUrl: string
+  /** The node's own pod (`POD_NAME` from the downward API). */
+  podName: string
+  /** The runner container's requests and limits; null keeps the node container's. */
+  resources: { requests: Record<string, string>; limits: Record<string, string> } | null
+  /** The container of the node's pod that runs the app; null = the first. */
+  container: string | null
+  /** What the in-cluster client reads: service host/port, service-account folder, namespace. */
+  inCluster: Record<string, string>
+}
+
 export interface PoolConfig {
   backend: PoolBackendName
   min: number
@@ -35,6 +49,8 @@ export interface PoolConfig {
   bootTimeoutMs: number
   /** Set when `backend` is `fly`. */
   fly: FlyConfig | null
+  /** Set when `backend` is `kubernetes`. */
+  kubernetes: KubernetesConfig | null
 }
 
 export interface StorageConfig {
@@ -142,9 +158,9 @@ export interface ConfigDefaults {
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}): NodeConfig {
   const backend = env.WPS_POOL_BACKEND || defaults.backend || 'process'
-  if (backend !== 'process' && backend !== 'local' && backend !== 'fly') {
+  if (backend !== 'process' && backend !== 'local' && backend !== 'fly' && backend !== 'kubernetes') {
     throw new ConfigError(
-      `WPS_POOL_BACKEND must be "process", "local" or "fly", got "${env.WPS_POOL_BACKEND}".`,
+      `WPS_POOL_BACKEND must be "process", "local", "fly" or "kubernetes", got "${env.WPS_POOL_BACKEND}".`,
     )
   }
   // on Fly every machine knows its region; WPS_REGION still wins when set
@@ -183,6 +199,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
       idleShutdownMs: integer(env, 'WPS_POOL_IDLE_SHUTDOWN_MS', 30_000, 100),
       bootTimeoutMs: integer(env, 'WPS_POOL_BOOT_TIMEOUT_MS', 30_000, 100),
       fly: backend === 'fly' ? readFlyConfig(env, region) : null,
+      kubernetes: backend === 'kubernetes' ? readKubernetesConfig(env) : null,
     },
     storage: {
       dataDir: env.WPS_DATA_DIR || (defaults.memoryStore ? null : './data'),
@@ -219,5 +236,50 @@ function readFlyConfig(env: NodeJS.ProcessEnv, wpsRegion: string): FlyConfig {
     imageRef: required('FLY_IMAGE_REF', 'the image runners boot from; Fly sets it on every machine'),
     region: env.FLY_REGION || wpsRegion,
     guest,
+  }
+}
+
+const CPU = /^\d+(\.\d+)?m?$/
+const MEMORY = /^\d+(\.\d+)?([KMGTPE]i?|k)?$/
+
+function readKubernetesConfig(env: NodeJS.ProcessEnv): KubernetesConfig {
+  const natsUrl = env.NATS_URL
+  if (!natsUrl)
+    throw new ConfigError(
+      'WPS_POOL_BACKEND=kubernetes needs NATS_URL (runner pods reach their node over NATS).',
+    )
+  const podName = env.POD_NAME
+  if (!podName) {
+    throw new ConfigError(
+      'WPS_POOL_BACKEND=kubernetes needs POD_NAME: set it from the downward API (fieldRef metadata.name).',
+    )
+  }
+  const cpu = env.WPS_K8S_RUNNER_CPU || ''
+  const memory = env.WPS_K8S_RUNNER_MEMORY || ''
+  if (cpu && !CPU.test(cpu))
+    throw new ConfigError(`WPS_K8S_RUNNER_CPU must be a CPU quantity such as "2" or "1500m", got "${cpu}".`)
+  if (memory && !MEMORY.test(memory)) {
+    throw new ConfigError(`WPS_K8S_RUNNER_MEMORY must be a memory quantity such as "2Gi", got "${memory}".`)
+  }
+  const amounts: Record<string, string> = {
+    ...(cpu ? { cpu } : {}),
+    ...(memory ? { memory } : {}),
+  }
+  const inCluster: Record<string, string> = { POD_NAME: podName }
+  for (const name of [
+    'POD_NAMESPACE',
+    'KUBERNETES_SERVICE_HOST',
+    'KUBERNETES_SERVICE_PORT',
+    'WPS_K8S_SERVICE_ACCOUNT_DIR',
+  ]) {
+    const value = env[name]
+    if (value) inCluster[name] = value
+  }
+  return {
+    runnerNatsUrl: env.WPS_RUNNER_NATS_URL || natsUrl,
+    podName,
+    resources: cpu || memory ? { requests: { ...amounts }, limits: { ...amounts } } : null,
+    container: env.WPS_K8S_CONTAINER || null,
+    inCluster,
   }
 }

@@ -8,10 +8,20 @@
  *   await node.stop()     // ends tests, runners and their browsers, then leaves the cluster
  */
 import { fileURLToPath } from 'node:url'
+import {
+  type Backend,
+  FlyBackend,
+  inClusterCredentials,
+  KubernetesApi,
+  KubernetesBackend,
+  LocalBackend,
+  NatsLink,
+  Pool,
+  ProcessBackend,
+} from '@world-page-speed/flame'
 import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
 import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
-import { type Backend, FlyBackend, LocalBackend, NatsLink, Pool, ProcessBackend } from '../flame/index.ts'
 import { NodeMetrics } from '../server/metrics.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
@@ -44,7 +54,7 @@ export function runnerEnv(config: NodeConfig): Record<string, string> {
     WPS_NAV_TIMEOUT_MS: String(config.navTimeoutMs),
     WPS_MACHINE_BUDGET: String(config.machineBudget),
   }
-  const nats = config.pool.fly?.runnerNatsUrl ?? config.natsUrl
+  const nats = config.pool.fly?.runnerNatsUrl ?? config.pool.kubernetes?.runnerNatsUrl ?? config.natsUrl
   if (nats) env.NATS_URL = nats
   if (process.env.CHROME_PATH) env.CHROME_PATH = process.env.CHROME_PATH
   return env
@@ -73,6 +83,32 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
       backend,
       close: async () => {
         backend.close()
+        await link.close()
+      },
+    }
+  }
+  if (pool.backend === 'kubernetes' && pool.kubernetes && config.natsUrl) {
+    const k8s = pool.kubernetes
+    // credentials are read now, so a node without its service account fails at start
+    const api = new KubernetesApi(inClusterCredentials(k8s.inCluster))
+    const link = await NatsLink.listen({
+      servers: config.natsUrl.split(','),
+      runnerServers: k8s.runnerNatsUrl.split(','),
+    })
+    const backend = new KubernetesBackend({
+      link,
+      api,
+      environment: k8s.inCluster,
+      // run from the image's working directory, the app root
+      command: ['node', 'bin/wps.mjs', 'runner'],
+      env: runnerEnv(config),
+      ...(k8s.container ? { container: k8s.container } : {}),
+      ...(k8s.resources ? { resources: k8s.resources } : {}),
+    })
+    return {
+      backend,
+      close: async () => {
+        await backend.drain()
         await link.close()
       },
     }

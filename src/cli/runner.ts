@@ -4,7 +4,7 @@
  * child process) or dials it over NATS (a machine of its own, e.g. on Fly), and exits
  * when the parent goes away. Not for people.
  */
-import { startRunner } from '../flame/index.ts'
+import { startRunner } from '@world-page-speed/flame'
 import '../speedtest/timed-nav.ts'
 
 export async function runner(): Promise<number> {

@@ -3,9 +3,11 @@
  *
  * A Pool boots runners (copies of the app) through a Backend, sends them named tasks,
  * streams their messages back, and idles them away when the work stops. This folder is
- * a library: it imports nothing from the rest of the app. See README.md.
+ * a library, the package `@world-page-speed/flame` (this file is its main entry;
+ * `testing/index.ts` is `@world-page-speed/flame/testing`): it imports nothing from the
+ * rest of the app. See README.md.
  *
- *   import { defineTask, Pool, ProcessBackend } from './flame/index.ts'
+ *   import { defineTask, Pool, ProcessBackend } from '@world-page-speed/flame'
  *
  *   export const hello = defineTask('hello', async (name: string, ctx) => {
  *     ctx.send(`working on ${ctx.runnerId}`)
@@ -43,6 +45,26 @@ export {
   FlyMachinesApi,
   parseGuest,
 } from './backends/fly-api.ts'
+export { KubernetesBackend, type KubernetesBackendOptions } from './backends/kubernetes.ts'
+export { KubernetesApi, KubernetesApiError, type KubernetesApiOptions } from './backends/kubernetes-api.ts'
+export {
+  inClusterCredentials,
+  KubernetesConfigError,
+  type KubernetesCredentials,
+  SERVICE_ACCOUNT_DIR,
+  SERVICE_ACCOUNT_DIR_ENV,
+} from './backends/kubernetes-credentials.ts'
+export {
+  type OwnerReference,
+  type Pod,
+  type PodList,
+  type PodPhase,
+  parsePod,
+  parsePodLike,
+  type Status,
+  type StoredPod,
+} from './backends/kubernetes-pod.ts'
+export { LABELS as KUBERNETES_LABELS, runnerPod } from './backends/kubernetes-runner-pod.ts'
 export { LocalBackend, type LocalBackendOptions } from './backends/local.ts'
 export {
   MachineBackend,

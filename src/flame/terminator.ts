@@ -47,6 +47,9 @@ interface Tracked {
 export class Terminator {
   private readonly calls = new Map<number, Tracked>()
   private lastHeard = 0
+  private parentLost = false
+  /** Ends the drain of a graceful stop at once (set while one runs). */
+  private cutDrain: (() => void) | undefined
   private failsafe: NodeJS.Timeout | undefined
   private watch: NodeJS.Timeout | undefined
   private stopped: Promise<void> | undefined
@@ -93,7 +96,15 @@ export class Terminator {
 
   /** The parent is gone: stop now, without waiting for running calls (nobody will read their results). */
   parentGone(reason: string): void {
-    if (this.stopping) return
+    if (this.stopping) {
+      // Already draining (idle, shutdown): nobody will read those results any more, so the
+      // drain ends now instead of keeping a runner of a dead parent alive until it times out.
+      if (!this.parentLost) this.opts.log?.(`parent lost (${reason}) while stopping; ending the drain`)
+      this.parentLost = true
+      this.cutDrain?.()
+      return
+    }
+    this.parentLost = true
     this.opts.log?.(`parent lost (${reason}); stopping`)
     void this.stop(`parent lost: ${reason}`, 0)
   }
@@ -136,9 +147,10 @@ export class Terminator {
   stop(reason: string, drainMs: number): Promise<void> {
     if (this.stopped) return this.stopped
     clearTimeout(this.failsafe)
-    clearInterval(this.watch)
+    // The heartbeat watch goes on while running calls drain: a parent that dies meanwhile cuts the drain short.
     this.stopped = (async () => {
-      if (this.calls.size && drainMs > 0) await this.drain(drainMs)
+      if (this.calls.size && drainMs > 0 && !this.parentLost) await this.drain(drainMs, true)
+      clearInterval(this.watch)
       if (this.calls.size) {
         const error = new FlameError('shutdown', `runner stopping: ${reason}`)
         for (const tracked of this.calls.values()) tracked.controller.abort(error)
@@ -154,14 +166,16 @@ export class Terminator {
     return this.stopped
   }
 
-  private async drain(ms: number): Promise<void> {
+  private async drain(ms: number, cutByParentLoss = false): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     await Promise.race([
       Promise.all([...this.calls.values()].map((c) => c.done)),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, ms)
+        if (cutByParentLoss) this.cutDrain = resolve
       }),
     ])
     clearTimeout(timer)
+    this.cutDrain = undefined
   }
 }

@@ -114,6 +114,27 @@ describe('Terminator', () => {
     assert.deepEqual(exits, ['idle'])
   })
 
+  it('ends a graceful drain at once when the parent goes silent meanwhile', async () => {
+    const exits: string[] = []
+    const t = new Terminator({
+      heartbeatMs: 20,
+      parentTimeoutMs: 100,
+      failsafeMs: 10_000,
+      dispose: async () => {},
+      exit: (reason) => exits.push(reason),
+    })
+    t.heard()
+    const running = t.track(1, 60_000)
+    running.signal.addEventListener('abort', () => setTimeout(() => t.untrack(1), 10))
+    const started = performance.now()
+    // Idle shutdown with a long drain; the parent stops beating right away.
+    await t.stop('idle', 10_000)
+    const took = performance.now() - started
+    assert.ok(took < 2_000, `the drain went on for ${Math.round(took)} ms after the parent was gone`)
+    assert.equal((running.signal.reason as FlameError).code, 'shutdown')
+    assert.deepEqual(exits, ['idle'])
+  })
+
   it('aborts a call at its deadline with a timeout reason', async () => {
     const t = new Terminator({
       heartbeatMs: 1_000,

@@ -10,7 +10,7 @@
  *   await pool.call(timedNav, input, { onPlaced: run.placed })
  *   run.ended('complete', null)   // or run.ended('error', 'timeout')
  */
-import type { Placement } from '../flame/index.ts'
+import type { Placement } from '@world-page-speed/flame'
 
 export interface MeasurementObserver {
   /** A run waited this long (s) for a slot on a runner. */

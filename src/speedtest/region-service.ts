@@ -14,9 +14,10 @@
  * An `observer` (measurement-observer.ts) hears how each page load queued, booted and
  * ended: the node's Prometheus metrics are fed from it.
  */
+
+import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
-import { FlameError, type Pool } from '../flame/index.ts'
 import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'

@@ -14,10 +14,11 @@
  * It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
  * call had to launch it) and `{ type: 'loading' }` when the navigation starts.
  */
+
+import { defineTask, type TaskContext } from '@world-page-speed/flame'
 import type { DeviceName } from '../browser/devices.ts'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
-import { defineTask, type TaskContext } from '../flame/index.ts'
 import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 

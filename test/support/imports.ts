@@ -38,14 +38,25 @@ export function importsOf(text: string): string[] {
 }
 
 /** Every source file under `folder` (relative to the repository) → the source files it imports. */
+/** Our own packages, imported by name: the files their names lead to (tsconfig paths). */
+const PACKAGES: Record<string, string> = {
+  '@world-page-speed/flame': 'src/flame/index.ts',
+  '@world-page-speed/flame/testing': 'src/flame/testing/index.ts',
+}
+
 export function importGraph(folder: string, options: { includeTests?: boolean } = {}): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of sourceFiles(folder)) {
     if (!options.includeTests && file.endsWith('.test.ts')) continue
     const text = readFileSync(join(ROOT, file), 'utf8')
     const targets = importsOf(text)
-      .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => relative(ROOT, normalize(join(ROOT, dirname(file), specifier))))
+      .map((specifier) => PACKAGES[specifier] ?? specifier)
+      .filter((specifier) => specifier.startsWith('.') || specifier.startsWith('src/'))
+      .map((specifier) =>
+        specifier.startsWith('src/')
+          ? specifier
+          : relative(ROOT, normalize(join(ROOT, dirname(file), specifier))),
+      )
     graph.set(file, [...new Set(targets)])
   }
   return graph

@@ -151,11 +151,15 @@ class MachineConnection implements RunnerConnection {
   }
 
   send(message: ToRunner): void {
-    this.link.send(message)
+    if (!this.killed) this.link.send(message)
   }
 
   onMessage(listener: (message: FromRunner) => void): void {
-    this.link.onMessage(listener)
+    // A killed runner says nothing more: destroying its machine takes an API round trip,
+    // and a `ready` arriving meanwhile must not turn a boot the pool gave up on into a runner.
+    this.link.onMessage((message) => {
+      if (!this.killed) listener(message)
+    })
   }
 
   onExit(listener: (exit: RunnerExit) => void): void {

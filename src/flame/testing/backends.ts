@@ -7,12 +7,18 @@ import { fileURLToPath } from 'node:url'
 import type { Backend, BootSpec, RunnerConnection } from '../backend.ts'
 import { ProcessBackend, type ProcessBackendOptions } from '../backends/process.ts'
 
-export const runnerFixture = fileURLToPath(new URL('./runner-fixture.ts', import.meta.url))
-export const tsxLoader = import.meta.resolve('tsx')
+// From the sources (tsx) or from the package's build (dist/, plain Node).
+const fromSource = import.meta.url.endsWith('.ts')
+export const runnerFixture = fileURLToPath(
+  new URL(fromSource ? './runner-fixture.ts' : './runner-fixture.js', import.meta.url),
+)
+export const tsxLoader = fromSource ? import.meta.resolve('tsx') : ''
+/** Node arguments that start the runner fixture: through tsx from the sources, directly from the build. */
+export const runnerArgs: string[] = fromSource ? ['--import', tsxLoader, runnerFixture] : [runnerFixture]
 
-/** Runners are `node --import tsx runner-fixture.ts` children. */
+/** Runners are `node --import tsx runner-fixture.ts` children (`node runner-fixture.js` from the build). */
 export function fixtureBackend(options: Partial<ProcessBackendOptions> = {}): ProcessBackend {
-  return new ProcessBackend({ args: ['--import', tsxLoader, runnerFixture], ...options })
+  return new ProcessBackend({ args: runnerArgs, ...options })
 }
 
 /** Wraps a backend so its first `failures` boots die before the runner is ready. */
