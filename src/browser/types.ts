@@ -35,6 +35,34 @@ export interface RequestEntry {
   bytes: number
   /** Chromium's net error text when the request failed (e.g. net::ERR_CONNECTION_REFUSED). */
   failure?: string
+  /** HTTP method (GET, POST…). */
+  method?: string
+  /** As Chromium names it: http/1.1, h2, h3… (absent without a response). */
+  protocol?: string
+  /** Chromium's fetch priority when the request was made: VeryLow, Low, Medium, High, VeryHigh. */
+  priority?: string
+  /** The response's MIME type (absent without a response). */
+  mimeType?: string
+  /** What started the request: parser, script, preload, redirect, other; with the URL when known. */
+  initiator?: { type: string; url?: string }
+  /** Body bytes after decoding (content-encoding removed). */
+  decodedBytes?: number
+  /** Where the time went, as HAR 1.2 phases (timings.ts). */
+  timings?: RequestTimings
+}
+
+/**
+ * HAR 1.2 timing phases in ms; -1 where a phase did not apply (a reused connection has
+ * no `dns`/`connect`, plain http no `ssl`). `connect` includes `ssl`, as in HAR.
+ */
+export interface RequestTimings {
+  blocked: number
+  dns: number
+  connect: number
+  ssl: number
+  send: number
+  wait: number
+  receive: number
 }
 
 export type MeasureErrorCode =
@@ -68,6 +96,8 @@ export interface Measurement {
   requests: number
   transferBytes: number
   entries: RequestEntry[]
+  /** When the first request of the load was sent (epoch ms, the browser's clock). */
+  startedAt?: number
   error: MeasureError | null
   /** What the page looked like and on which device (frames.ts). */
   visuals?: Visuals

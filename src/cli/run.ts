@@ -1,8 +1,9 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--verbose]`: one test without a
- * server, on an in-process node. Progress goes to stderr, each line with the time since
- * the start; the result to stdout (a table, or with --json exactly what
- * `GET /api/tests/:id` returns). Exit codes are usage.ts's EXIT_CODES: 0 every region
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--har FILE] [--verbose]`:
+ * one test without a server, on an in-process node. Progress goes to stderr, each line
+ * with the time since the start; the result to stdout (a table, or with --json exactly
+ * what `GET /api/tests/:id` returns); with --har the test as a HAR 1.2 file, as
+ * `GET /api/tests/:id/har` gives it. Exit codes are usage.ts's EXIT_CODES: 0 every region
  * completed with an HTTP status below 400, 1 otherwise, 2 on a usage error, 130/143
  * when interrupted (Ctrl-C, SIGTERM) — a CI job stopped by its timeout must not pass.
  *
@@ -10,9 +11,10 @@
  *   [  0.0 s] Testing https://example.com/ from local
  *   [  0.9 s] local  Loading page (run 1 of 3)
  */
-
+import { writeFile } from 'node:fs/promises'
 import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
 import { CONNECTIVITY_NAMES, isConnectivityName } from '../speedtest/connectivity.ts'
+import { toHar } from '../speedtest/har.ts'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
@@ -47,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const { positionals, options } = parseArgs(argv, {
     region: 'list',
     json: 'flag',
+    har: 'value',
     runs: 'value',
     device: 'value',
     connectivity: 'value',
@@ -55,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
   const runs = typeof options.runs === 'string' ? parseRuns(options.runs) : undefined
+  const harFile = typeof options.har === 'string' ? options.har : undefined
+  if (harFile === '') throw new UsageError('--har needs a file name, e.g. `--har result.har`.')
   const device = parseChoice('device', options.device, DEVICE_NAMES, isDeviceName)
   const connectivity = parseChoice(
     'connectivity',
@@ -101,6 +106,16 @@ export async function run(argv: string[]): Promise<number> {
       })
     })
     console.log(options.json ? JSON.stringify(test, null, 2) : resultTable(test))
+    if (harFile !== undefined) {
+      try {
+        await writeFile(harFile, JSON.stringify(toHar(test), null, 2))
+        say(`HAR written to ${harFile}`)
+      } catch (error) {
+        // The result is printed above either way: say why the file is missing, and fail.
+        console.error(`error: could not write ${harFile}: ${error instanceof Error ? error.message : error}`)
+        return 1
+      }
+    }
     return exitCodeFor(test)
   } finally {
     await node.stop()

@@ -17,7 +17,7 @@ export const USAGE = `World Page Speed — watch a page load from every region a
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]     serve the web page and API
-  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--json]
+  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--json] [--har FILE]
                                                      test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
@@ -36,7 +36,7 @@ Options:
   --host H       address to bind (default: HOST, else 0.0.0.0)
   --latency MS   add this round-trip time to every connection of this node's browsers
   --help         this text`,
-  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--json] [--verbose]
+  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--json] [--har FILE] [--verbose]
 
 Tests one URL without a server, on a node started for the purpose. Progress goes to
 stderr (with the time since the start), the result to stdout: a table, or with --json
@@ -51,6 +51,7 @@ Options:
                3g (300 ms, 1600/768), 3g-slow (400 ms, 400/400): WebPageTest's round trip and
                bandwidth down/up, enforced per connection on the runner's egress proxy
   --json       print the result as JSON
+  --har FILE   also write the test as a HAR 1.2 file (a page per region, every request's timings)
   --verbose    also print the runner pool's own log lines
   --help       this text
 

@@ -103,6 +103,28 @@ export const requestEntrySchema = {
     end: nullable('number', { description: 'ms from navigation start' }),
     bytes: { type: 'number', description: 'bytes on the wire, headers included' },
     failure: { type: 'string', description: "Chromium's net error when the request failed" },
+    method: { type: 'string', description: 'HTTP method' },
+    protocol: { type: 'string', description: 'as Chromium names it: http/1.1, h2, h3…' },
+    priority: { type: 'string', description: "Chromium's priority: VeryLow, Low, Medium, High, VeryHigh" },
+    mimeType: { type: 'string' },
+    initiator: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string' }, url: { type: 'string' } },
+      description: 'what started the request: parser, script, preload, redirect, other',
+    },
+    decodedBytes: { type: 'number', description: 'body bytes after decoding' },
+    timings: {
+      type: 'object',
+      description: 'HAR 1.2 timing phases in ms; -1 where a phase did not apply (connect includes ssl)',
+      required: ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive'],
+      properties: Object.fromEntries(
+        ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive'].map((phase) => [
+          phase,
+          { type: 'number' },
+        ]),
+      ),
+    },
   },
 } as const
 
@@ -140,6 +162,13 @@ export const regionResultSchema = {
     }),
     bootMs: nullable('number', { description: 'how long that boot took' }),
     error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+    final: {
+      type: 'boolean',
+      description:
+        'on a complete row: false for the first numbers (at load + settle) while the late window may still ' +
+        'change them, true on the last update',
+    },
+    startedAt: { type: 'number', description: "when the page load started (epoch ms, the browser's clock)" },
     run: { type: 'integer', description: 'with repeat runs: the run loading now (1-based)' },
     runCount: { type: 'integer', description: 'with repeat runs: how many runs' },
     runs: {

@@ -5,8 +5,10 @@
  *   GET  /api/tests/:id                         → the test with every region's row
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
  *   GET  /api/tests/:id/artifacts/:node/:name   → a row's image (filmstrip frame, screenshot), image/jpeg
+ *   GET  /api/tests/:id/har                     → HAR 1.2: a page per region row (speedtest/har.ts)
  */
 import type { FastifyInstance } from 'fastify'
+import { toHar } from '../speedtest/har.ts'
 import { errorBody, statusFor } from './errors.ts'
 import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
 import { openEventStream } from './sse.ts'
@@ -123,6 +125,33 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
         .header('cache-control', 'public, max-age=86400, immutable')
         .header('x-content-type-options', 'nosniff')
         .send(file.data)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/tests/:id/har',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: 'The whole test as a HAR 1.2 file',
+        description:
+          'One page per region row (`pages[].id`), its requests as entries with `pageref`, each with the HAR ' +
+          'timing phases (ms; -1 where a phase did not apply). A running test gives the rows as they are now.',
+        params: idParams,
+        response: {
+          200: { description: 'HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/)', type: 'object' },
+          ...errorResponses(404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const test = await service.get(request.params.id)
+      if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
+      // Serialised here: the response schema would otherwise drop every field it does not name.
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${test.id}.har"`)
+        .send(JSON.stringify(toHar(test)))
     },
   )
 

@@ -23,6 +23,13 @@ export interface RegionResult {
   cold: boolean | null
   bootMs: number | null
   error: MeasureError | null
+  /**
+   * On a `complete` row: false while the late window may still change its numbers (the
+   * first numbers, at `load` + settle), true on the last update. Error rows are final.
+   */
+  final?: boolean
+  /** When the page load started (epoch ms, the measuring browser's clock). */
+  startedAt?: number
   /** With repeat runs: which run is loading now (1-based) and how many there are. */
   run?: number
   runCount?: number

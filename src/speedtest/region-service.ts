@@ -3,8 +3,13 @@
  * navigation on the node's own browser pool — so runners boot in this node's region —
  * and turns what the pool and the browser report into row updates for the requester:
  * `starting` while a runner or its browser boots, `loading` once the page is requested,
- * then the final row with numbers or an error in words. With repeat runs the page is
- * loaded `runs` times and the row reports the median run (median-run.ts).
+ * then the row with numbers or an error in words. With a late window
+ * (`lateWindowMs`, WPS_LATE_WINDOW_MS) the first numbers, at `load` + settle, arrive as a
+ * `complete` row with `final: false`, and the same row comes again with `final: true`
+ * once the late window has ended, late shifts, long tasks and LCP included. With repeat
+ * runs the page is loaded `runs` times and the row reports the median run
+ * (median-run.ts); only the final row is sent then, as a median of first numbers would
+ * not be any run's.
  *
  *   serveMeasurements(cluster, {
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
@@ -30,6 +35,8 @@ export interface RegionServiceOptions {
   pool: Pool
   observer?: MeasurementObserver
   navTimeoutMs: number
+  /** How long after `load` a page is still watched for late numbers (0: the first numbers are final). */
+  lateWindowMs?: number
   /** How long a measurement may wait for a free runner before it gives up. */
   queueTimeoutMs: number
   /** What the runners' egress proxy lets through, and the latency it adds. */
@@ -86,11 +93,12 @@ function measureOnce(
       machineSlots: options.machineSlots,
       egress: withConnectivity(options.egress, connectivity),
       device: request.device,
+      lateWindowMs: options.lateWindowMs ?? 0,
     },
     {
       // Room for the queue, a boot and the page's own timeout, so the browser's
       // `timeout` error (with partial numbers) wins over the pool's bare one.
-      timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
+      timeout: options.queueTimeoutMs + options.navTimeoutMs + (options.lateWindowMs ?? 0) + 15_000,
       signal,
       onPlaced: (placement) => {
         observed.placed(placement)
@@ -112,6 +120,8 @@ function measureOnce(
             ...(runCount > 1 ? { run, runCount } : {}),
             updatedAt: Date.now(),
           } satisfies RegionUpdate)
+        } else if (m.type === 'first' && runCount === 1) {
+          emit({ ...toFinalUpdate([m.measurement], boot), final: false })
         }
       },
     },
@@ -152,6 +162,8 @@ export function toFinalUpdate(
     cold: boot.cold,
     bootMs: boot.bootMs,
     error: measurement.error,
+    final: true,
+    ...(measurement.startedAt === undefined ? {} : { startedAt: measurement.startedAt }),
     ...visuals(measurement),
     ...repeated,
     updatedAt: Date.now(),
@@ -160,6 +172,7 @@ export function toFinalUpdate(
 
 const failed = (code: string, message: string): RegionUpdate => ({
   status: 'error',
+  final: true,
   error: { code, message },
   updatedAt: Date.now(),
 })

@@ -363,11 +363,11 @@ export class SpeedTests {
   async #endAbandoned(test: SpeedTest): Promise<SpeedTest> {
     const results = test.results.map(
       (row): RegionResult =>
-        isFinal(row.status) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
+        isFinal(row) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
     )
     const ended: SpeedTest = { ...test, state: 'done', results }
     const unfinished = results.flatMap((_row, position) =>
-      isFinal(test.results[position]?.status ?? 'error') ? [] : [position],
+      isFinal(test.results[position] ?? { status: 'error' }) ? [] : [position],
     )
     // Every row already final (its last write made it, the state's did not): write the state anyway.
     for (const position of unfinished.length > 0 ? unfinished : [0]) {
