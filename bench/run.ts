@@ -7,6 +7,7 @@ import { benchCluster } from './cluster.ts'
 import { benchFilmstrip } from './filmstrip.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
+import { benchLate } from './late.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   fly: () => benchFly(),
   kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
+  late: () => benchLate(),
   filmstrip: () => benchFilmstrip(),
 }
 

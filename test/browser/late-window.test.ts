@@ -114,6 +114,6 @@ describe('the late window', () => {
     assert.equal(called, false)
     assert.equal(m.error, null)
     assert.equal(m.requests, 1, 'measured before the hero was asked for')
-    assert.equal(m.metrics.cls, 0)
+    assert.ok((m.metrics.tbt ?? 0) < LATE.tbt, `tbt ${m.metrics.tbt}: the load+700 ms task is not in`)
   })
 })
