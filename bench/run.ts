@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFilmstrip } from './filmstrip.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
 import { benchLate } from './late.ts'
@@ -19,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
   late: () => benchLate(),
+  filmstrip: () => benchFilmstrip(),
 }
 
 const chosen = process.argv.slice(2)

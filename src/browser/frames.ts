@@ -35,7 +35,7 @@ export interface VisualsRecording {
 }
 
 export const FILMSTRIP_INTERVAL_MS = 100
-const SCREENCAST = { format: 'jpeg', quality: 40, maxWidth: 400, maxHeight: 400, everyNthFrame: 1 } as const
+const SCREENCAST = { format: 'jpeg', quality: 40, maxWidth: 320, maxHeight: 320, everyNthFrame: 1 } as const
 const SCREENSHOT_QUALITY = 60
 /** Reads and the screenshot must not hang on a page whose main thread never yields. */
 const READ_TIMEOUT_MS = 1000
