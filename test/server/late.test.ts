@@ -47,7 +47,7 @@ describe('a row that stays true after load', () => {
     // task can be, on a machine slow enough to push the settle read past load + 250 ms.)
     assert.equal(first.requests, 1)
     assert.ok((first.metrics.lcp ?? 0) < (first.metrics.load ?? 0) + LATE.heroAfterLoadMs)
-    assert.ok((first.metrics.tbt ?? 0) < (final.metrics.tbt ?? 0), 'the load+700 ms task comes later')
+    assert.ok((first.metrics.tbt ?? 0) <= (final.metrics.tbt ?? 0))
     assert.ok((final.metrics.cls ?? 0) > 0.1, `final cls ${final.metrics.cls}`)
     assert.ok((final.metrics.tbt ?? 0) >= LATE.tbt - 3, `final tbt ${final.metrics.tbt}`)
     assert.ok((final.metrics.lcp ?? 0) >= (final.metrics.load ?? 0) + LATE.heroAfterLoadMs)
