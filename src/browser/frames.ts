@@ -71,6 +71,10 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
     // The blank page's own frame, so the filmstrip starts from what the user saw before anything loaded.
     await waitFor(() => frames.length > 0, 500)
   }
+  // What came before this point was painted before the navigation was even asked for. The
+  // screencast's clock and the page's timeOrigin can disagree by tens of ms under load, so
+  // the blank start is known by order, not by timestamp.
+  const beforeNavigation = frames.length
 
   return {
     async finish(pageIsTheSite) {
@@ -97,7 +101,11 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
             READ_TIMEOUT_MS,
           )
         : null
-      const timed = frames.map((f) => ({ at: f.paintedAt - report.timeOrigin, jpeg: f.jpeg }))
+      const timed = frames.map((f, i) => ({
+        // After the navigation was asked for, so after its start whatever the clocks say.
+        at: i < beforeNavigation ? -1 : Math.max(1, f.paintedAt - report.timeOrigin),
+        jpeg: f.jpeg,
+      }))
       const progress = await speedIndexOf(
         timed.filter((f) => f.at >= 0).map((f) => ({ atMs: f.at, jpeg: f.jpeg })),
       )
