@@ -1,6 +1,7 @@
 /**
  * The tool's own overhead per test on a warm node: wall time from `POST /api/tests` to
- * the region's final event, minus the page's own `load` — what we add on top of the
+ * the region's first numbers (the row at `load` + settle; the final row follows after
+ * the late window, see late.ts), minus the page's own `load` — what we add on top of the
  * page (placing the call, the spare context, the post-load settle, result transfer,
  * SSE). Also the CPU-seconds one measurement costs, summed over the server, its runner
  * and Chromium.
@@ -29,7 +30,7 @@ async function series(base: string, url: string, runs: number, gapMs: number): P
     if (row?.status !== 'complete' || row.metrics.load === null) {
       throw new Error(`test did not complete: ${JSON.stringify(row?.error)}`)
     }
-    const completeAt = timed.completeAtMs.get(row.node) ?? timed.wallMs
+    const completeAt = timed.firstNumbersAtMs.get(row.node) ?? timed.wallMs
     result.overheads.push(completeAt - row.metrics.load)
     result.loads.push(row.metrics.load)
   }

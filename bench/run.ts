@@ -4,9 +4,11 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchFilmstrip } from './filmstrip.ts'
 import { benchFlood } from './flood.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
+import { benchLate } from './late.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -19,6 +21,8 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   flood: () => benchFlood(),
   kubernetes: () => benchKubernetes(),
   store: () => benchStore(),
+  late: () => benchLate(),
+  filmstrip: () => benchFilmstrip(),
 }
 
 const chosen = process.argv.slice(2)

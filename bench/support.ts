@@ -100,6 +100,8 @@ export interface TimedTest {
   wallMs: number
   /** ms from sending POST to each node's final row event */
   completeAtMs: Map<string, number>
+  /** ms from sending POST to each node's first row with numbers (`final: false` before the late window) */
+  firstNumbersAtMs: Map<string, number>
 }
 
 /** POSTs a test and follows it over SSE until done. */
@@ -109,13 +111,15 @@ export async function timeTest(base: string, body: { url: string; regions?: stri
   const sent = performance.now() - t0
   const events = await readEvents(`${base}${links.events}`, (e) => e.event === 'done', 300_000)
   const completeAtMs = new Map<string, number>()
+  const firstNumbersAtMs = new Map<string, number>()
   for (const e of events) {
     const row = e.data as { node?: string; status?: string }
     if (e.event === 'region' && row.node && (row.status === 'complete' || row.status === 'error')) {
       completeAtMs.set(row.node, sent + e.at)
+      if (!firstNumbersAtMs.has(row.node)) firstNumbersAtMs.set(row.node, sent + e.at)
     }
   }
   const done = events.at(-1)
   if (done?.event !== 'done') throw new Error('test ended without a done event')
-  return { test: done.data as SpeedTest, events, wallMs: sent + done.at, completeAtMs }
+  return { test: done.data as SpeedTest, events, wallMs: sent + done.at, completeAtMs, firstNumbersAtMs }
 }

@@ -12,7 +12,7 @@
  * live browser is closed before the process goes. A SIGKILLed parent cannot delete
  * the profile, so each launch also sweeps profiles left by processes that are gone.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +40,21 @@ const PROFILE_PREFIX = 'wps-chromium-'
 const GRACEFUL_CLOSE_MS = 3000
 /** Desktop-sized window, as Lighthouse's desktop preset; set by flag so pages skip emulation. */
 const WINDOW = '1350,940'
+
+/**
+ * Written into the fresh profile before launch. Network prediction off (2 = never):
+ * otherwise Chromium preconnects the document's origin as the navigation starts, and
+ * the document's connection is reported as reused (no `connect` time) even on a cold view.
+ */
+export const PROFILE_PREFERENCES = { net: { network_prediction_options: 2 } } as const
+
+/** A fresh profile folder whose `Default/Preferences` holds PROFILE_PREFERENCES. */
+function freshProfile(): string {
+  const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`))
+  mkdirSync(join(userDataDir, 'Default'))
+  writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(PROFILE_PREFERENCES))
+  return userDataDir
+}
 
 /**
  * Chromium features that fetch from Google on their own (update checks, hints, field
@@ -133,7 +148,7 @@ export function proxyHost(proxyServer: string): string {
 export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedChromium> {
   const executablePath = opts.executablePath ?? findChrome()
   sweepOrphanedProfiles()
-  const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`))
+  const userDataDir = freshProfile()
   const removeProfileOnExit = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 })
   process.once('exit', removeProfileOnExit)
 

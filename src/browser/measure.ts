@@ -13,7 +13,16 @@
  * as `navigation_loop`, reporting the URL it was at; a URL the browser would download
  * rather than show is `download`.
  *
- *   const m = await measureInSlot(slot, 'https://example.com/', { timeoutMs: 30_000 }, browserGone)
+ * Numbers that stay true after `load`: with `late`, the first numbers (at `load` +
+ * settle) go to `onFirstNumbers` at once, and the same page is then observed for a late
+ * window, which ends once network and main thread have both been quiet for `quietMs`
+ * (2 s, WebPageTest's activity window; the main thread counts as busy when a long task
+ * ended), and no later than `windowMs` after `load`. The returned measurement is then
+ * read again, late layout shifts, long tasks and LCP candidates included (late-window.ts).
+ *
+ *   const m = await measureInSlot(slot, 'https://example.com/', {
+ *     timeoutMs: 30_000, late: { windowMs: 5000 }, onFirstNumbers: (first) => show(first),
+ *   }, browserGone)
  *   m.metrics.lcp, m.requests, m.error   // error: null | { code: 'timeout', … }
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -31,6 +40,8 @@ import {
   timeoutError,
   upstreamError,
 } from './errors.ts'
+import { startVisuals, type VisualOptions, withVisuals } from './frames.ts'
+import { type LateWindow, observeLateWindow } from './late-window.ts'
 import { computeMetrics, roundMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
 import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
@@ -52,6 +63,12 @@ export interface MeasureOptions {
   signal?: AbortSignal
   /** Override the end-of-load rule (defaults: SETTLE). */
   settle?: Partial<Settle>
+  /** Keep observing after the first numbers (see the module comment); without it they are final. */
+  late?: Partial<LateWindow> & { windowMs: number }
+  /** With `late`: called with the first numbers, at `load` + settle, before the late window. */
+  onFirstNumbers?: (first: Measurement) => void
+  /** Device emulated and filmstrip recorded (frames.ts); default desktop with a filmstrip. */
+  visuals?: VisualOptions
 }
 
 /** When a loaded page counts as finished: see the module comment. */
@@ -101,6 +118,7 @@ export async function measureInSlot(
   proxyServer?: string,
 ): Promise<Measurement> {
   opts.signal?.throwIfAborted()
+  const recording = await startVisuals(slot, opts.visuals)
   const deadline = performance.now() + opts.timeoutMs
   const ended = new AbortController()
   const interrupted = new Promise<Interrupt>((resolve) => {
@@ -116,44 +134,73 @@ export async function measureInSlot(
     opts.signal?.addEventListener('abort', () => resolve({ kind: 'aborted' }), { signal: ended.signal })
   })
 
+  try {
+    const first = await firstNumbers(slot, url, opts, deadline, interrupted, ended.signal, proxyServer)
+    if (!opts.late || first.loadAt === undefined || first.measurement.error) {
+      return withVisuals(first.measurement, await recording.finish(first.visualsOk))
+    }
+    // The filmstrip goes on through the late window (a late hero is part of what the page looked like).
+    opts.onFirstNumbers?.(first.measurement)
+    const late = await Promise.race([
+      observeLateWindow(slot, first.loadAt, opts.late, ended.signal),
+      interrupted,
+    ])
+    if (late !== undefined && late.kind === 'aborted') throw opts.signal?.reason
+    // The browser went away mid-window: the first numbers are all there will be.
+    if (late !== undefined && late.kind === 'crashed') {
+      return withVisuals(first.measurement, await recording.finish(false))
+    }
+    // A timeout or a loop ends the window early; the page is read as it is now.
+    const final = await withLateNumbers(slot, first.measurement)
+    return withVisuals(final, await recording.finish(true))
+  } finally {
+    ended.abort()
+  }
+}
+
+/** The numbers at `load` + settle: what a measurement without a late window reports. */
+async function firstNumbers(
+  slot: Slot,
+  url: string,
+  opts: MeasureOptions,
+  deadline: number,
+  interrupted: Promise<Interrupt>,
+  endedSignal: AbortSignal,
+  proxyServer: string | undefined,
+): Promise<{ measurement: Measurement; visualsOk: boolean; loadAt?: number }> {
   let error: MeasureError | null = null
   let interrupt: Interrupt | undefined
   let navigationFailed = false
   let navigationErrorText: string | undefined
   let unresponsive = false
-  try {
-    opts.onNavigationStart?.()
-    const navigated = await Promise.race([navigate(slot.session, url), interrupted])
-    if ('kind' in navigated) interrupt = navigated
-    else if (navigated.errorText) {
-      navigationFailed = true
-      navigationErrorText = navigated.errorText
-      error = navigationError(navigated.errorText)
-    } else {
-      // A document that navigates itself on (meta refresh, script) is followed to where it goes,
-      // as a redirect is; a loop ends at LOOP_LIMIT documents (the `interrupted` race).
-      let loaderId = navigated.loaderId
-      for (;;) {
-        const loaded = await Promise.race([slot.loaded(loaderId), interrupted])
-        if (typeof loaded !== 'number') {
-          interrupt = loaded
-          break
-        }
-        const settled = await Promise.race([
-          settleLoad(slot, loaderId, loaded, opts, ended.signal),
-          interrupted,
-        ])
-        if (settled !== undefined) {
-          interrupt = settled
-          break
-        }
-        const newest = slot.latestLoader()
-        if (newest === undefined || newest === loaderId) break
-        loaderId = newest
+  let loadAt: number | undefined
+  opts.onNavigationStart?.()
+  const navigated = await Promise.race([navigate(slot.session, url), interrupted])
+  if ('kind' in navigated) interrupt = navigated
+  else if (navigated.errorText) {
+    navigationFailed = true
+    navigationErrorText = navigated.errorText
+    error = navigationError(navigated.errorText)
+  } else {
+    // A document that navigates itself on (meta refresh, script) is followed to where it goes,
+    // as a redirect is; a loop ends at LOOP_LIMIT documents (the `interrupted` race).
+    let loaderId = navigated.loaderId
+    for (;;) {
+      const loaded = await Promise.race([slot.loaded(loaderId), interrupted])
+      if (typeof loaded !== 'number') {
+        interrupt = loaded
+        break
       }
+      loadAt = loaded
+      const settled = await Promise.race([settleLoad(slot, loaderId, loaded, opts, endedSignal), interrupted])
+      if (settled !== undefined) {
+        interrupt = settled
+        break
+      }
+      const newest = slot.latestLoader()
+      if (newest === undefined || newest === loaderId) break
+      loaderId = newest
     }
-  } finally {
-    ended.abort()
   }
   if (interrupt?.kind === 'aborted') throw opts.signal?.reason
   if (interrupt?.kind === 'timeout') error = timeoutError(opts.timeoutMs)
@@ -195,14 +242,36 @@ export async function measureInSlot(
   // After client-side navigations (meta refresh, script) the page ended up elsewhere: say where.
   const documents = interrupt?.kind === 'loop' ? interrupt.documents : slot.documents()
   const finalUrl = documents.length > 1 ? (documents.at(-1) ?? null) : (network.document?.url ?? null)
-  return {
+  const measurement: Measurement = {
     httpStatus,
     finalUrl,
     metrics: roundMetrics(computeMetrics(raw)),
     requests: network.requests,
     transferBytes: network.transferBytes,
     entries: network.entries,
+    ...(network.startedAt === null ? {} : { startedAt: network.startedAt }),
     error,
+  }
+  const visualsOk = pageIsTheSite && raw !== null && !unresponsive
+  return interrupt ? { measurement, visualsOk } : { measurement, visualsOk, loadAt }
+}
+
+/**
+ * The first measurement brought up to date after the late window: the page's entries
+ * read again (or, from a page that no longer answers, its last pushed snapshot) and
+ * the network log summarised again, so late requests count too.
+ */
+async function withLateNumbers(slot: Slot, first: Measurement): Promise<Measurement> {
+  const read = await evaluate(slot.session, READ_EXPRESSION, READ_TIMEOUT_MS)
+  const raw = (read.ok ? asRawPageMetrics(read.value) : null) ?? slot.snapshot()
+  if (!raw) return first
+  const network = summariseNetwork(slot.log.events)
+  return {
+    ...first,
+    metrics: roundMetrics(computeMetrics(raw)),
+    requests: network.requests,
+    transferBytes: network.transferBytes,
+    entries: network.entries,
   }
 }
 

@@ -11,19 +11,44 @@
 export interface RequestWillBeSent {
   requestId: string
   timestamp: number
+  /** Epoch seconds of `timestamp` (the browser's clock). */
+  wallTime?: number
   type?: string
-  request: { url: string }
-  redirectResponse?: { status: number; encodedDataLength: number }
+  request: { url: string; method?: string; initialPriority?: string }
+  initiator?: { type: string; url?: string; stack?: { callFrames: Array<{ url: string }> } }
+  redirectResponse?: CdpResponse
+}
+/** CDP `Network.Response`, the fields we read. */
+export interface CdpResponse {
+  status: number
+  encodedDataLength: number
+  protocol?: string
+  mimeType?: string
+  timing?: ResourceTiming
+}
+/** CDP `Network.ResourceTiming`: `requestTime` in seconds, the rest ms after it (-1: did not happen). */
+export interface ResourceTiming {
+  requestTime: number
+  dnsStart: number
+  dnsEnd: number
+  connectStart: number
+  connectEnd: number
+  sslStart: number
+  sslEnd: number
+  sendStart: number
+  sendEnd: number
+  receiveHeadersEnd: number
 }
 export interface ResponseReceived {
   requestId: string
   timestamp: number
   type: string
-  response: { status: number; encodedDataLength: number }
+  response: CdpResponse
 }
 export interface DataReceived {
   requestId: string
   encodedDataLength: number
+  dataLength?: number
 }
 export interface LoadingFinished {
   requestId: string

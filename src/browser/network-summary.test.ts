@@ -101,7 +101,80 @@ describe('summariseNetwork', () => {
       start: 25,
       end: 35,
       bytes: 0,
+      decodedBytes: 0,
+      method: 'GET',
       failure: 'net::ERR_NAME_NOT_RESOLVED',
+      // No response, no timing: all its 10 ms were spent waiting for a connection that never came.
+      timings: { blocked: 10, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0 },
+    })
+  })
+
+  it('gives each request what a waterfall shows: protocol, priority, MIME type, initiator, sizes, phases', () => {
+    const timing = {
+      requestTime: T0 + 0.002,
+      dnsStart: 1,
+      dnsEnd: 3,
+      connectStart: 3,
+      connectEnd: 10,
+      sslStart: 5,
+      sslEnd: 10,
+      sendStart: 10.5,
+      sendEnd: 11,
+      receiveHeadersEnd: 311,
+    }
+    const summary = summariseNetwork([
+      {
+        method: 'Network.requestWillBeSent',
+        params: {
+          requestId: '1',
+          timestamp: T0,
+          wallTime: 1_700_000_000.25,
+          type: 'Stylesheet',
+          request: { url: 'https://a.test/s.css', method: 'GET', initialPriority: 'VeryHigh' },
+          initiator: { type: 'parser', url: 'https://a.test/' },
+        },
+      },
+      {
+        method: 'Network.responseReceived',
+        params: {
+          requestId: '1',
+          timestamp: T0 + 0.313,
+          type: 'Stylesheet',
+          response: { status: 200, encodedDataLength: 120, protocol: 'h2', mimeType: 'text/css', timing },
+        },
+      },
+      { method: 'Network.dataReceived', params: { requestId: '1', encodedDataLength: 0, dataLength: 4000 } },
+      finished('1', 320, 1120),
+    ])
+    assert.equal(summary.startedAt, 1_700_000_000_250)
+    const [entry] = summary.entries
+    assert.deepEqual(
+      { ...entry, timings: undefined },
+      {
+        url: 'https://a.test/s.css',
+        type: 'stylesheet',
+        status: 200,
+        start: 0,
+        end: 320,
+        bytes: 1120,
+        decodedBytes: 4000,
+        method: 'GET',
+        priority: 'VeryHigh',
+        initiator: { type: 'parser', url: 'https://a.test/' },
+        protocol: 'h2',
+        mimeType: 'text/css',
+        timings: undefined,
+      },
+    )
+    // 2 ms before the request was on its way + 1 ms to DNS; receive runs from the headers to the end.
+    assert.deepEqual(entry?.timings, {
+      blocked: 3,
+      dns: 2,
+      connect: 7,
+      ssl: 5,
+      send: 0.5,
+      wait: 300,
+      receive: 7,
     })
   })
 
@@ -126,7 +199,13 @@ describe('summariseNetwork', () => {
   })
 
   it('has no document when nothing was requested', () => {
-    assert.deepEqual(summariseNetwork([]), { requests: 0, transferBytes: 0, entries: [], document: null })
+    assert.deepEqual(summariseNetwork([]), {
+      requests: 0,
+      transferBytes: 0,
+      entries: [],
+      document: null,
+      startedAt: null,
+    })
   })
 
   it('reports a document that failed before any response without a status', () => {

@@ -5,6 +5,9 @@
  * or network boundary unchanged.
  */
 
+import type { DeviceName, Viewport } from './devices.ts'
+import type { LayoutShiftReport, LcpElement } from './element-script.ts'
+
 /** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
 export interface Metrics {
   ttfb: number | null
@@ -14,6 +17,9 @@ export interface Metrics {
   tbt: number | null
   domContentLoaded: number | null
   load: number | null
+  /** From the filmstrip (frames.ts): absent when the page was not shown. */
+  speedIndex?: number | null
+  visuallyComplete?: number | null
 }
 
 /** One request of the page load, for the waterfall. Times are ms from navigation start. */
@@ -29,6 +35,34 @@ export interface RequestEntry {
   bytes: number
   /** Chromium's net error text when the request failed (e.g. net::ERR_CONNECTION_REFUSED). */
   failure?: string
+  /** HTTP method (GET, POST…). */
+  method?: string
+  /** As Chromium names it: http/1.1, h2, h3… (absent without a response). */
+  protocol?: string
+  /** Chromium's fetch priority when the request was made: VeryLow, Low, Medium, High, VeryHigh. */
+  priority?: string
+  /** The response's MIME type (absent without a response). */
+  mimeType?: string
+  /** What started the request: parser, script, preload, redirect, other; with the URL when known. */
+  initiator?: { type: string; url?: string }
+  /** Body bytes after decoding (content-encoding removed). */
+  decodedBytes?: number
+  /** Where the time went, as HAR 1.2 phases (timings.ts). */
+  timings?: RequestTimings
+}
+
+/**
+ * HAR 1.2 timing phases in ms; -1 where a phase did not apply (a reused connection has
+ * no `dns`/`connect`, plain http no `ssl`). `connect` includes `ssl`, as in HAR.
+ */
+export interface RequestTimings {
+  blocked: number
+  dns: number
+  connect: number
+  ssl: number
+  send: number
+  wait: number
+  receive: number
 }
 
 export type MeasureErrorCode =
@@ -62,5 +96,35 @@ export interface Measurement {
   requests: number
   transferBytes: number
   entries: RequestEntry[]
+  /** When the first request of the load was sent (epoch ms, the browser's clock). */
+  startedAt?: number
   error: MeasureError | null
+  /** What the page looked like and on which device (frames.ts). */
+  visuals?: Visuals
+}
+
+/** One filmstrip frame (frames.ts). */
+export interface Frame {
+  /** ms from navigation start. */
+  at: number
+  /** Base64 JPEG. */
+  jpeg: string
+}
+
+export interface DeviceSettings {
+  device: DeviceName
+  viewport: Viewport
+  userAgent: string
+  browser: string
+}
+
+export interface Visuals {
+  settings: DeviceSettings
+  filmstrip: Frame[]
+  /** Base64 JPEG of the viewport at the end, or null. */
+  screenshot: string | null
+  speedIndex: number | null
+  visuallyComplete: number | null
+  lcpElement: LcpElement | null
+  layoutShifts: LayoutShiftReport[]
 }

@@ -26,6 +26,7 @@ export function nodeTestService(parts: NodeParts): TestService {
     subscribe: (id, listener) => speedTests.subscribe(id, listener),
     history: (query) => speedTests.history(query),
     compare: (a, b) => speedTests.compare(a, b),
+    file: (id, node, name) => speedTests.file(id, node, name),
     regions: () =>
       cluster.members().map((member) => {
         const place = describeRegion(member.region)

@@ -162,6 +162,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     pool,
     observer: metrics,
     navTimeoutMs: config.navTimeoutMs,
+    lateWindowMs: config.lateWindowMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
     // the runner enforces it where the browser runs
@@ -177,7 +178,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     allowPrivate: config.allowPrivate,
     allowTargets: config.allowTargets,
     startLimits: { perHost: config.startsPerHostPerMinute, total: config.startsTotalPerMinute },
-    deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + 30_000,
+    deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + config.lateWindowMs + 30_000,
   })
   const retention: Retention | null =
     config.storage.retentionDays > 0 ? startRetention(store, { days: config.storage.retentionDays }) : null

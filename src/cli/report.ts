@@ -21,6 +21,8 @@ export function progressLine(result: RegionResult): string {
   const cold = result.cold && result.bootMs ? ` (cold start ${formatMs(result.bootMs)})` : ''
   if (result.status === 'error')
     return `${result.region}  ${statusText('error')}: ${result.error?.message ?? 'unknown'}${cold}`
+  if (result.status === 'complete' && result.final === false)
+    return `${result.region}  First numbers: load ${formatMs(result.metrics.load)}${cold} (watching what comes after load)`
   if (result.status === 'complete')
     return `${result.region}  ${statusText('complete')}: load ${formatMs(result.metrics.load)}${cold}`
   const run = result.run && result.runCount ? ` (run ${result.run} of ${result.runCount})` : ''

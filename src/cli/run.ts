@@ -1,10 +1,11 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--json] [--budget FILE] [--junit FILE] [--verbose]`: one test without a
- * server, on an in-process node. Progress goes to stderr, each line with the time since
- * the start; the result to stdout (a table, or with --json exactly what
- * `GET /api/tests/:id` returns). Exit codes are usage.ts's EXIT_CODES: 0 every region
- * completed with an HTTP status below 400 and within its budget (budget.ts: every region ×
- * limit), 1 otherwise, 2 on a usage error (a bad budget file too), 130/143
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--har FILE]
+ * [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
+ * Progress goes to stderr, each line with the time since the start; the result to stdout (a
+ * table, or with --json exactly what `GET /api/tests/:id` returns); with --har the test as a
+ * HAR 1.2 file, as `GET /api/tests/:id/har` gives it. Exit codes are usage.ts's EXIT_CODES: 0
+ * every region completed with an HTTP status below 400 and within its budget (budget.ts: every
+ * region × limit), 1 otherwise, 2 on a usage error (a bad budget file too), 130/143
  * when interrupted (Ctrl-C, SIGTERM) — a CI job stopped by its timeout must not pass.
  *
  *   $ wps run example.com --runs 3
@@ -13,6 +14,10 @@
  */
 
 import { writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
+import { CONNECTIVITY_NAMES, isConnectivityName } from '../speedtest/connectivity.ts'
+import { toHar } from '../speedtest/har.ts'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
@@ -30,6 +35,17 @@ function parseRuns(value: string): number {
   return runs
 }
 
+function parseChoice<T extends string>(
+  flag: string,
+  value: unknown,
+  names: readonly T[],
+  is: (v: unknown) => v is T,
+): T | undefined {
+  if (value === undefined) return undefined
+  if (is(value)) return value
+  throw new UsageError(`--${flag} must be one of ${names.join(', ')}, got "${String(value)}".`)
+}
+
 const STOP_RUNNING_WITHIN_MS = 1000
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,7 +53,10 @@ export async function run(argv: string[]): Promise<number> {
   const { positionals, options } = parseArgs(argv, {
     region: 'list',
     json: 'flag',
+    har: 'value',
     runs: 'value',
+    device: 'value',
+    connectivity: 'value',
     verbose: 'flag',
     budget: 'value',
     junit: 'value',
@@ -49,6 +68,15 @@ export async function run(argv: string[]): Promise<number> {
   const budget = typeof options.budget === 'string' ? readBudgetFile(options.budget) : undefined
   const junit = typeof options.junit === 'string' ? options.junit : undefined
   if (junit && !budget) throw new UsageError('--junit FILE writes the budget checks: give --budget FILE too.')
+  const harFile = typeof options.har === 'string' ? options.har : undefined
+  if (harFile === '') throw new UsageError('--har needs a file name, e.g. `--har result.har`.')
+  const device = parseChoice('device', options.device, DEVICE_NAMES, isDeviceName)
+  const connectivity = parseChoice(
+    'connectivity',
+    options.connectivity,
+    CONNECTIVITY_NAMES,
+    isConnectivityName,
+  )
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.
@@ -75,7 +103,14 @@ export async function run(argv: string[]): Promise<number> {
           `Available: ${available.join(', ')}. (\`wps regions\` lists every code a node can be started with.)`,
       )
     }
-    const started = await node.speedTests.start({ url: positionals[0], regions, runs, budget })
+    const started = await node.speedTests.start({
+      url: positionals[0],
+      regions,
+      runs,
+      budget,
+      device,
+      connectivity,
+    })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
       return started.error.code === 'invalid_url' || started.error.code === 'bad_request' ? 2 : 1
@@ -92,6 +127,16 @@ export async function run(argv: string[]): Promise<number> {
     // The verdict is in the JSON already; as text it goes to stderr so stdout stays one JSON document.
     if (verdict.length > 0) (options.json ? console.error : console.log)(verdict.join('\n'))
     if (junit) writeFileSync(junit, junitXml(test))
+    if (harFile !== undefined) {
+      try {
+        await writeFile(harFile, JSON.stringify(toHar(test), null, 2))
+        say(`HAR written to ${harFile}`)
+      } catch (error) {
+        // The result is printed above either way: say why the file is missing, and fail.
+        console.error(`error: could not write ${harFile}: ${error instanceof Error ? error.message : error}`)
+        return 1
+      }
+    }
     return exitCodeFor(test)
   } finally {
     await node.stop()

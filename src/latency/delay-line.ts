@@ -4,8 +4,14 @@
  * connection, so each chunk of data spends half a round trip "in flight" — without
  * waiting for a whole body, and without reordering chunks that arrive together.
  *
+ * With `kbps` the wire is also narrow: a chunk of N bytes takes N × 8 / kbps ms to put
+ * on it, after the chunks before it (a link that is busy sending queues the rest), and
+ * then travels `delayMs`. That is the connectivity profiles' bandwidth, per connection.
+ *
  *   const toServer = new DelayLine(50)
  *   socket.on('data', (chunk) => toServer.push(() => target.write(chunk))) // lands 50 ms later
+ *   const toClient = new DelayLine(150, 1600)                              // 3G: 1.6 Mbps down
+ *   toClient.push(() => client.write(chunk), chunk.length)                 // 10 kB: 150 + 50 ms
  */
 
 import { performance } from 'node:perf_hooks'
@@ -15,15 +21,31 @@ export class DelayLine {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
 
-  constructor(readonly delayMs: number) {}
+  /** When the narrow wire has finished sending what was pushed so far (performance.now() ms). */
+  private linkFreeAt = 0
 
-  push(run: () => void): void {
+  constructor(
+    readonly delayMs: number,
+    /** Bandwidth in kilobits per second; 0 = unlimited. */
+    readonly kbps = 0,
+  ) {}
+
+  /** `bytes` is what the chunk weighs on a narrow wire (ignored without `kbps`). */
+  push(run: () => void, bytes = 0): void {
     if (this.stopped) return
-    if (this.delayMs <= 0 && this.queue.length === 0) {
+    const now = performance.now()
+    let sent = now
+    if (this.kbps > 0 && bytes > 0) {
+      this.linkFreeAt = Math.max(now, this.linkFreeAt) + (bytes * 8) / this.kbps
+      sent = this.linkFreeAt
+    }
+    if (this.delayMs <= 0 && sent <= now && this.queue.length === 0) {
       run()
       return
     }
-    this.queue.push({ due: performance.now() + this.delayMs, run })
+    // Never before what went in earlier: an end pushed after data must not overtake it.
+    const due = Math.max(sent + this.delayMs, this.queue.at(-1)?.due ?? 0)
+    this.queue.push({ due, run })
     if (!this.timer) this.arm()
   }
 

@@ -19,6 +19,9 @@ import { authorityOf, type UpstreamFailures } from './upstream-failures.ts'
 
 export interface ForwardOptions {
   rttMs: number
+  /** Bandwidth per connection, kbit/s (0 or unset: unlimited): target → browser, browser → target. */
+  downKbps?: number
+  upKbps?: number
   /** The keep-alive agent serving the browser connection this request came on. */
   agentFor: (client: net.Socket) => http.Agent
   /** Where unreachable targets are noted (upstream-failures.ts); the 502's header says it too. */
@@ -65,8 +68,8 @@ export function forwardRequest(
     return
   }
   const authority = authorityOf(target.href) ?? target.host
-  const toTarget = new DelayLine(options.rttMs / 2)
-  const toClient = new DelayLine(options.rttMs / 2)
+  const toTarget = new DelayLine(options.rttMs / 2, options.upKbps ?? 0)
+  const toClient = new DelayLine(options.rttMs / 2, options.downKbps ?? 0)
   const agent = options.agentFor(req.socket)
   let upstream: http.ClientRequest | undefined
 
@@ -105,7 +108,7 @@ export function forwardRequest(
         req.pause()
         upstream.once('drain', () => req.resume())
       }
-    })
+    }, chunk.length)
   })
   req.on('end', () => toTarget.push(() => upstream?.end()))
   res.on('close', () => {
@@ -131,7 +134,7 @@ function relayResponse(response: http.IncomingMessage, res: http.ServerResponse,
         response.pause()
         res.once('drain', () => response.resume())
       }
-    })
+    }, chunk.length)
   })
   response.on('end', () => toClient.push(() => res.end()))
   response.on('error', () => toClient.push(() => res.destroy()))

@@ -14,7 +14,10 @@
  *   await browser.launch({ proxyServer: proxy.url }) // the page's TTFB grows by ≈ 2 × rtt
  *   await proxy.close()
  *
- * Fidelity notes: bandwidth is not limited and loss is not simulated. A target that
+ * With `downKbps`/`upKbps` each connection is also that narrow, per direction (the
+ * connectivity profiles: 3G is 1.6 Mbps down, 768 kbps up, 300 ms).
+ *
+ * Fidelity notes: bandwidth is per connection (not shared by the page's connections) and loss is not simulated. A target that
  * cannot be reached answers a plain request with 502 plus an `x-wps-proxy-error:
  * <errno code>` header, and CONNECT with 502 (Chromium: ERR_TUNNEL_CONNECTION_FAILED,
  * nothing more); both are noted, and `GET /upstream-failure?authority=host:port` sent
@@ -35,6 +38,10 @@ import { UPSTREAM_FAILURE_PATH, UpstreamFailures } from './upstream-failures.ts'
 export interface LatencyProxyOptions {
   /** Round-trip time to emulate, in ms. 0 makes a plain (pass-through) proxy. */
   rttMs: number
+  /** Bandwidth of each connection towards the browser, kbit/s; 0 or unset = unlimited. */
+  downKbps?: number
+  /** Bandwidth of each connection towards the target, kbit/s; 0 or unset = unlimited. */
+  upKbps?: number
   /** Interface to listen on. Default 127.0.0.1: the proxy is for this machine's browsers only. */
   host?: string
   /** Default 0: any free port. */
@@ -80,14 +87,15 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   }
 
   const failures = new UpstreamFailures()
+  const bandwidth = { downKbps: kbps(options.downKbps), upKbps: kbps(options.upKbps) }
 
   const server = http.createServer({ noDelay: true }, (req, res) => {
     // Origin-form (`/path`) is addressed to the proxy itself; a browser sends proxies absolute URLs.
     if (req.url?.startsWith(`${UPSTREAM_FAILURE_PATH}?`)) answerForItself(req, res, failures)
-    else forwardRequest(req, res, { rttMs, agentFor, failures })
+    else forwardRequest(req, res, { rttMs, ...bandwidth, agentFor, failures })
   })
   server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
-    openTunnel(req.url ?? '', socket, head, { rttMs, track, failures, guard: options.guard }),
+    openTunnel(req.url ?? '', socket, head, { rttMs, ...bandwidth, track, failures, guard: options.guard }),
   )
   server.on('connection', track)
   server.on('clientError', (_error, socket) => socket.destroy())
@@ -128,4 +136,11 @@ function answerForItself(
   const failure = authority ? failures.latest(authority) : null
   res.writeHead(failure ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' })
   res.end(JSON.stringify(failure ? { authority, ...failure } : {}))
+}
+
+function kbps(value: number | undefined): number {
+  if (value === undefined) return 0
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`bandwidth must be a finite number ≥ 0, got ${value}`)
+  return value
 }

@@ -17,6 +17,9 @@ import type { UpstreamFailures } from './upstream-failures.ts'
 
 export interface LinkOptions {
   rttMs: number
+  /** Bandwidth per connection, kbit/s (0 or unset: unlimited): target → browser, browser → target. */
+  downKbps?: number
+  upKbps?: number
   /** Registers a socket so the proxy can destroy it on close. */
   track: (socket: net.Socket | Duplex) => void
   /** Where unreachable targets are noted, so the browser can later learn why (upstream-failures.ts). */
@@ -55,9 +58,9 @@ export function openTunnel(authority: string, client: Duplex, head: Buffer, opti
         upstream.removeAllListeners('error')
         options.failures?.forget(authority)
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        const toTarget = new DelayLine(options.rttMs / 2)
-        const toClient = new DelayLine(options.rttMs / 2)
-        if (head.length > 0) toTarget.push(() => upstream.write(head))
+        const toTarget = new DelayLine(options.rttMs / 2, options.upKbps ?? 0)
+        const toClient = new DelayLine(options.rttMs / 2, options.downKbps ?? 0)
+        if (head.length > 0) toTarget.push(() => upstream.write(head), head.length)
         delayedPipe(client, upstream, toTarget)
         delayedPipe(upstream, client, toClient)
       })
@@ -84,7 +87,7 @@ export function delayedPipe(from: Duplex, to: Duplex, line: DelayLine): void {
         from.pause()
         to.once('drain', () => from.resume())
       }
-    })
+    }, chunk.length)
   })
   from.on('end', () => line.push(() => to.end()))
   from.on('error', () => {

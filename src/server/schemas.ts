@@ -12,7 +12,10 @@
  * because results gain fields as features land (the contract says: extend freely).
  * test/server/api.test.ts checks a real measured test against these schemas.
  */
+
+import { DEVICE_NAMES } from '../browser/devices.ts'
 import { BUDGET_METRICS } from '../speedtest/budget.ts'
+import { CONNECTIVITY_NAMES } from '../speedtest/connectivity.ts'
 import { API_ERROR_CODES } from './errors.ts'
 
 export const MAX_URL_LENGTH = 2048
@@ -68,6 +71,8 @@ export const metricsSchema = {
     tbt: ms('Total blocking time: sum of (long task − 50 ms) after FCP'),
     domContentLoaded: ms('DOMContentLoaded event start'),
     load: ms('load event start'),
+    speedIndex: ms('Speed Index: the area above the visual progress curve of the filmstrip (speedline-core)'),
+    visuallyComplete: ms('Visually complete: the first frame that matches the last'),
   },
 } as const
 
@@ -101,6 +106,28 @@ export const requestEntrySchema = {
     end: nullable('number', { description: 'ms from navigation start' }),
     bytes: { type: 'number', description: 'bytes on the wire, headers included' },
     failure: { type: 'string', description: "Chromium's net error when the request failed" },
+    method: { type: 'string', description: 'HTTP method' },
+    protocol: { type: 'string', description: 'as Chromium names it: http/1.1, h2, h3…' },
+    priority: { type: 'string', description: "Chromium's priority: VeryLow, Low, Medium, High, VeryHigh" },
+    mimeType: { type: 'string' },
+    initiator: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string' }, url: { type: 'string' } },
+      description: 'what started the request: parser, script, preload, redirect, other',
+    },
+    decodedBytes: { type: 'number', description: 'body bytes after decoding' },
+    timings: {
+      type: 'object',
+      description: 'HAR 1.2 timing phases in ms; -1 where a phase did not apply (connect includes ssl)',
+      required: ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive'],
+      properties: Object.fromEntries(
+        ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive'].map((phase) => [
+          phase,
+          { type: 'number' },
+        ]),
+      ),
+    },
   },
 } as const
 
@@ -197,6 +224,13 @@ export const regionResultSchema = {
     }),
     bootMs: nullable('number', { description: 'how long that boot took' }),
     error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+    final: {
+      type: 'boolean',
+      description:
+        'on a complete row: false for the first numbers (at load + settle) while the late window may still ' +
+        'change them, true on the last update',
+    },
+    startedAt: { type: 'number', description: "when the page load started (epoch ms, the browser's clock)" },
     run: { type: 'integer', description: 'with repeat runs: the run loading now (1-based)' },
     runCount: { type: 'integer', description: 'with repeat runs: how many runs' },
     runs: {
@@ -228,6 +262,83 @@ export const regionResultSchema = {
       description: 'per-request log; present once complete',
     },
     budget: { ...ref('BudgetVerdict'), description: 'with a budget: its verdict, once the row has ended' },
+    settings: {
+      type: 'object',
+      description: 'the device and network the numbers were taken on',
+      required: ['device', 'viewport', 'userAgent', 'connectivity', 'browser'],
+      properties: {
+        device: { type: 'string', enum: [...DEVICE_NAMES] },
+        viewport: {
+          type: 'object',
+          required: ['width', 'height', 'deviceScaleFactor'],
+          properties: {
+            width: { type: 'integer' },
+            height: { type: 'integer' },
+            deviceScaleFactor: { type: 'number' },
+          },
+        },
+        userAgent: { type: 'string' },
+        connectivity: {
+          type: 'object',
+          required: ['name', 'rttMs', 'downKbps', 'upKbps'],
+          description: "WebPageTest's profile, enforced on the runner's egress proxy; 0 = not limited",
+          properties: {
+            name: { type: 'string', enum: [...CONNECTIVITY_NAMES] },
+            rttMs: { type: 'number' },
+            downKbps: { type: 'number' },
+            upKbps: { type: 'number' },
+          },
+        },
+        browser: { type: 'string', description: 'product/version of the browser' },
+      },
+    },
+    lcpElement: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['selector', 'type'],
+          properties: {
+            selector: { type: 'string', description: 'CSS selector of the LCP element' },
+            type: { type: 'string', enum: ['image', 'video', 'text'] },
+            url: { type: 'string', description: 'the image, for an image' },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+    layoutShifts: {
+      type: 'array',
+      description: 'each layout shift without recent input, with the elements it moved',
+      items: {
+        type: 'object',
+        required: ['score', 'at', 'selectors'],
+        properties: {
+          score: { type: 'number' },
+          at: { type: 'number', description: 'ms from navigation start' },
+          selectors: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    artifacts: {
+      type: 'object',
+      description: 'images of the load, served by GET /api/tests/:id/artifacts/:node/:name',
+      required: ['filmstrip', 'screenshot'],
+      properties: {
+        filmstrip: {
+          type: 'array',
+          description: 'frames as painted, at most one per 100 ms, until visually complete',
+          items: {
+            type: 'object',
+            required: ['at', 'url'],
+            properties: {
+              at: { type: 'number', description: 'ms from navigation start' },
+              url: { type: 'string' },
+            },
+          },
+        },
+        screenshot: nullable('string', { description: 'URL of the final screenshot' }),
+      },
+    },
   },
 } as const
 
@@ -270,6 +381,17 @@ export const startRequestSchema = {
       description: 'page loads per region, each in a fresh context; the row reports the median run by load',
     },
     budget: ref('Budget'),
+    device: {
+      type: 'string',
+      enum: [...DEVICE_NAMES],
+      description: 'desktop (default): 1350×940; mobile: 412×823 at DPR 1.75, a mobile user agent, touch',
+    },
+    connectivity: {
+      type: 'string',
+      enum: [...CONNECTIVITY_NAMES],
+      description:
+        "native (default); cable, 4g, 3g, 3g-slow: WebPageTest's latency and bandwidth, on the runner's egress proxy",
+    },
   },
 } as const
 

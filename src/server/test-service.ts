@@ -14,6 +14,12 @@
  * implement it where the node is assembled.
  */
 import type { SpeedTest } from '../speedtest/model.ts'
+
+export interface ServedFile {
+  contentType: string
+  data: Buffer
+}
+
 import type {
   CompareResult,
   HistoryQuery,
@@ -76,6 +82,8 @@ export interface TestService {
   history(query: HistoryQuery): Promise<HistoryResult>
   /** Two tests side by side with per-region, per-metric differences. */
   compare(a: string, b: string): Promise<CompareResult>
+  /** A file a row links to (filmstrip frames, screenshot), or null when there is none. */
+  file(testId: string, node: string, name: string): Promise<ServedFile | null>
   /** Live members that can measure, self included. */
   regions(): RegionEntry[]
   /** This node's runner pools. */

@@ -4,8 +4,11 @@
  *   POST /api/tests {"url":"example.com", "runs"?: 3} → 201 {id, url, regions, links}
  *   GET  /api/tests/:id                         → the test with every region's row
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
+ *   GET  /api/tests/:id/artifacts/:node/:name   → a row's image (filmstrip frame, screenshot), image/jpeg
+ *   GET  /api/tests/:id/har                     → HAR 1.2: a page per region row (speedtest/har.ts)
  */
 import type { FastifyInstance } from 'fastify'
+import { toHar } from '../speedtest/har.ts'
 import { BEARER_SCHEME } from './api-keys.ts'
 import { errorBody, statusFor } from './errors.ts'
 import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
@@ -29,7 +32,16 @@ export interface TestsRoutesOptions {
 export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOptions): Promise<void> {
   const { service } = options
 
-  app.post<{ Body: { url: string; regions?: string[]; runs?: number; budget?: unknown } }>(
+  app.post<{
+    Body: {
+      url: string
+      regions?: string[]
+      runs?: number
+      budget?: unknown
+      device?: string
+      connectivity?: string
+    }
+  }>(
     '/api/tests',
     {
       schema: {
@@ -85,6 +97,72 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       const test = await service.get(request.params.id)
       if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
       return test
+    },
+  )
+
+  app.get<{ Params: { id: string; node: string; name: string } }>(
+    '/api/tests/:id/artifacts/:node/:name',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: "An image of a row's load: a filmstrip frame or the final screenshot",
+        description: "The URLs are in each row's `artifacts` (filmstrip[].url, screenshot).",
+        params: {
+          type: 'object',
+          required: ['id', 'node', 'name'],
+          properties: {
+            id: { type: 'string', description: 'the test id' },
+            node: { type: 'string', description: 'the node of the row' },
+            name: { type: 'string', description: 'e.g. frame-3.jpg, screenshot.jpg' },
+          },
+        },
+        response: {
+          200: {
+            description: 'the image',
+            content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errorResponses(404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, node, name } = request.params
+      const file = await service.file(id, node, name)
+      if (!file)
+        return reply.code(404).send(errorBody('not_found', `No ${name} for node ${node} of test ${id}.`))
+      // Results never change once written: a frame can be cached for as long as it is kept.
+      return reply
+        .header('content-type', file.contentType)
+        .header('cache-control', 'public, max-age=86400, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(file.data)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/tests/:id/har',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: 'The whole test as a HAR 1.2 file',
+        description:
+          'One page per region row (`pages[].id`), its requests as entries with `pageref`, each with the HAR ' +
+          'timing phases (ms; -1 where a phase did not apply). A running test gives the rows as they are now.',
+        params: idParams,
+        response: {
+          200: { description: 'HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/)', type: 'object' },
+          ...errorResponses(404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const test = await service.get(request.params.id)
+      if (!test) return reply.code(404).send(errorBody('not_found', `No test with id ${request.params.id}.`))
+      // Serialised here: the response schema would otherwise drop every field it does not name.
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${test.id}.har"`)
+        .send(JSON.stringify(toHar(test)))
     },
   )
 

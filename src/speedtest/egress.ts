@@ -33,17 +33,23 @@ export interface EgressPolicy {
    * policy crosses process and network boundaries as plain data; the runner parses them.
    */
   allowTargets?: readonly string[]
+  /** Bandwidth per connection, kbit/s, towards the browser and towards the target (connectivity.ts); unset = unlimited. */
+  downKbps?: number
+  upKbps?: number
 }
 
 /** A key naming a policy, for a runner resource. */
 export function egressKey(policy: EgressPolicy): string {
   const allowed = policy.allowTargets?.length ? `:${policy.allowTargets.join(',')}` : ''
-  return `egress:${policy.allowPrivate ? 'any' : 'public'}:${Math.max(0, policy.latencyMs)}${allowed}`
+  const narrow = policy.downKbps || policy.upKbps ? `:${policy.downKbps ?? 0}/${policy.upKbps ?? 0}kbps` : ''
+  return `egress:${policy.allowPrivate ? 'any' : 'public'}:${Math.max(0, policy.latencyMs)}${narrow}${allowed}`
 }
 
 export function startEgressProxy(policy: EgressPolicy): ReturnType<typeof startLatencyProxy> {
   return startLatencyProxy({
     rttMs: Math.max(0, policy.latencyMs),
+    ...(policy.downKbps ? { downKbps: policy.downKbps } : {}),
+    ...(policy.upKbps ? { upKbps: policy.upKbps } : {}),
     ...(policy.allowPrivate
       ? {}
       : { guard: createEgressGuard({ allowTargets: parseAllowTargets(policy.allowTargets?.join(',')) }) }),
@@ -56,8 +62,15 @@ export function parseEgressPolicy(value: unknown): EgressPolicy | null {
   const allowPrivate = Reflect.get(value, 'allowPrivate')
   const latencyMs = Reflect.get(value, 'latencyMs')
   if (typeof allowPrivate !== 'boolean' || typeof latencyMs !== 'number' || !(latencyMs >= 0)) return null
+  const bandwidth: Pick<EgressPolicy, 'downKbps' | 'upKbps'> = {}
+  for (const key of ['downKbps', 'upKbps'] as const) {
+    const kbps: unknown = Reflect.get(value, key)
+    if (kbps === undefined) continue
+    if (typeof kbps !== 'number' || !Number.isFinite(kbps) || kbps < 0) return null
+    bandwidth[key] = kbps
+  }
   const allowTargets: unknown = Reflect.get(value, 'allowTargets')
-  if (allowTargets === undefined) return { allowPrivate, latencyMs }
+  if (allowTargets === undefined) return { allowPrivate, latencyMs, ...bandwidth }
   if (!Array.isArray(allowTargets) || !allowTargets.every((entry) => typeof entry === 'string')) return null
   try {
     parseAllowTargets(allowTargets.join(','))
@@ -65,5 +78,5 @@ export function parseEgressPolicy(value: unknown): EgressPolicy | null {
     if (error instanceof AllowTargetsError) return null
     throw error
   }
-  return { allowPrivate, latencyMs, allowTargets }
+  return { allowPrivate, latencyMs, allowTargets, ...bandwidth }
 }

@@ -52,7 +52,7 @@ export function serveFollow(cluster: Cluster, source: FollowSource): void {
         // One step at a time, so the follower sees changes in the order they happened.
         chain = chain.then(async () => {
           if (signal.aborted) return
-          if (event.type === 'region' && !isFinal(event.result.status)) {
+          if (event.type === 'region' && !isFinal(event.result)) {
             const { entries: _entries, ...row } = event.result
             emit({ type: 'row', result: row } satisfies FollowMessage)
             return

@@ -3,8 +3,11 @@
  * These shapes are the public contract of the HTTP API and `wps run --json`
  * (docs/architecture.md): extend them, don't change them.
  */
+import type { DeviceName, Viewport } from '../browser/devices.ts'
+import type { LayoutShiftReport, LcpElement } from '../browser/element-script.ts'
 import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
 import type { BudgetVerdict } from './budget.ts'
+import type { Connectivity } from './connectivity.ts'
 
 export type RegionStatus = 'starting' | 'loading' | 'complete' | 'error'
 
@@ -21,6 +24,13 @@ export interface RegionResult {
   cold: boolean | null
   bootMs: number | null
   error: MeasureError | null
+  /**
+   * On a `complete` row: false while the late window may still change its numbers (the
+   * first numbers, at `load` + settle), true on the last update. Error rows are final.
+   */
+  final?: boolean
+  /** When the page load started (epoch ms, the measuring browser's clock). */
+  startedAt?: number
   /** With repeat runs: which run is loading now (1-based) and how many there are. */
   run?: number
   runCount?: number
@@ -33,6 +43,30 @@ export interface RegionResult {
   entries?: RequestEntry[]
   /** With a budget: every limit that applies in this region, checked once the row has ended. */
   budget?: BudgetVerdict
+  /** The device and network the numbers were taken on; present once measured. */
+  settings?: Settings
+  /** The element the LCP entry is about, by selector. */
+  lcpElement?: LcpElement | null
+  /** Each layout shift counted in CLS, with the elements it moved. */
+  layoutShifts?: LayoutShiftReport[]
+  /** Images of the load, as URLs this API serves. */
+  artifacts?: RowArtifacts
+}
+
+export interface Settings {
+  device: DeviceName
+  viewport: Viewport
+  userAgent: string
+  connectivity: Connectivity
+  /** The browser's product and version, e.g. HeadlessChrome/156.0.7258.5. */
+  browser: string
+}
+
+export interface RowArtifacts {
+  /** The frames the page painted, at most one per 100 ms, until visually complete. `at`: ms from navigation start. */
+  filmstrip: Array<{ at: number; url: string }>
+  /** The viewport at the end of the load (JPEG), or null. */
+  screenshot: string | null
 }
 
 /** One of several runs of a page load, as listed on its row. */

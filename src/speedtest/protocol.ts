@@ -6,6 +6,8 @@
  *
  *   cluster.call(node, MEASURE_METHOD, { testId, url }, { onMessage: (m) => parseRegionUpdate(m) })
  */
+import { type DeviceName, isDeviceName } from '../browser/devices.ts'
+import { type ConnectivityName, isConnectivityName } from './connectivity.ts'
 import type { RegionResult, RegionStatus } from './model.ts'
 
 export const MEASURE_METHOD = 'measure'
@@ -15,20 +17,43 @@ export interface MeasureRequest {
   url: string
   /** Page loads in a row, each in a fresh context; the row reports the median one. */
   runs: number
+  device: DeviceName
+  connectivity: ConnectivityName
 }
 
 export const MAX_RUNS = 5
 
-export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & { status: RegionStatus }
+/**
+ * A change to a row. `images` travels only from the measuring node to the requester,
+ * which keeps them in the store (the row's `artifacts` link to them) and never in the row.
+ */
+export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & {
+  status: RegionStatus
+  images?: RowImage[]
+}
+
+/** A JPEG of the load; `name` as in its URL (`frame-3.jpg`, `screenshot.jpg`). */
+export interface RowImage {
+  name: string
+  jpeg: string
+}
+
+export const IMAGE_NAME = /^[a-z0-9-]{1,40}\.jpg$/
 
 const STATUSES: readonly RegionStatus[] = ['starting', 'loading', 'complete', 'error']
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { testId, url, runs } = payload as Record<string, unknown>
+  const { testId, url, runs, device, connectivity } = payload as Record<string, unknown>
   if (typeof testId !== 'string' || typeof url !== 'string') return null
   const count = Number.isInteger(runs) ? Math.min(MAX_RUNS, Math.max(1, runs as number)) : 1
-  return { testId, url, runs: count }
+  return {
+    testId,
+    url,
+    runs: count,
+    device: isDeviceName(device) ? device : 'desktop',
+    connectivity: isConnectivityName(connectivity) ? connectivity : 'native',
+  }
 }
 
 export function parseRegionUpdate(message: unknown): RegionUpdate | null {
@@ -36,6 +61,17 @@ export function parseRegionUpdate(message: unknown): RegionUpdate | null {
   const update = message as Record<string, unknown>
   if (!STATUSES.includes(update.status as RegionStatus)) return null
   // Identity fields belong to the row, never to a message about it.
-  const { node: _node, region: _region, ...rest } = update
-  return rest as RegionUpdate
+  const { node: _node, region: _region, images, ...rest } = update
+  const parsed = rest as RegionUpdate
+  if (images === undefined) return parsed
+  if (!Array.isArray(images)) return null
+  const valid = images.filter(
+    (image): image is RowImage =>
+      typeof image === 'object' &&
+      image !== null &&
+      typeof image.name === 'string' &&
+      IMAGE_NAME.test(image.name) &&
+      typeof image.jpeg === 'string',
+  )
+  return { ...parsed, images: valid }
 }

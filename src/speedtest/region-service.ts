@@ -3,8 +3,13 @@
  * navigation on the node's own browser pool — so runners boot in this node's region —
  * and turns what the pool and the browser report into row updates for the requester:
  * `starting` while a runner or its browser boots, `loading` once the page is requested,
- * then the final row with numbers or an error in words. With repeat runs the page is
- * loaded `runs` times and the row reports the median run (median-run.ts).
+ * then the row with numbers or an error in words. With a late window
+ * (`lateWindowMs`, WPS_LATE_WINDOW_MS) the first numbers, at `load` + settle, arrive as a
+ * `complete` row with `final: false`, and the same row comes again with `final: true`
+ * once the late window has ended, late shifts, long tasks and LCP included. With repeat
+ * runs the page is loaded `runs` times and the row reports the median run
+ * (median-run.ts); only the final row is sent then, as a median of first numbers would
+ * not be any run's.
  *
  *   serveMeasurements(cluster, {
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
@@ -18,16 +23,20 @@
 import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
+import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
-import { MEASURE_METHOD, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
+import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
+import { visualFields } from './visual-artifacts.ts'
 
 export interface RegionServiceOptions {
   pool: Pool
   observer?: MeasurementObserver
   navTimeoutMs: number
+  /** How long after `load` a page is still watched for late numbers (0: the first numbers are final). */
+  lateWindowMs?: number
   /** How long a measurement may wait for a free runner before it gives up. */
   queueTimeoutMs: number
   /** What the runners' egress proxy lets through, and the latency it adds. */
@@ -49,7 +58,7 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       const observed = runs.start()
       let measurement: Measurement
       try {
-        measurement = await measureOnce(request.url, run, request.runs, options, boot, emit, signal, observed)
+        measurement = await measureOnce(request, run, options, boot, emit, signal, observed)
       } catch (error) {
         const failure = failedFromPool(error)
         observed.ended('error', failure.error?.code ?? 'internal')
@@ -58,32 +67,38 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       observed.ended(measurement.error ? 'error' : 'complete', measurement.error?.code ?? null)
       measurements.push(measurement)
     }
-    return toFinalUpdate(measurements, boot)
+    const connectivity = connectivityProfile(request.connectivity)
+    return toFinalUpdate(measurements, boot, (m) =>
+      visualFields(m, { testId: request.testId, node: cluster.self.node, connectivity }),
+    )
   })
 }
 
 function measureOnce(
-  url: string,
+  request: MeasureRequest,
   run: number,
-  runCount: number,
   options: RegionServiceOptions,
   boot: { cold: boolean; bootMs: number },
   emit: (update: RegionUpdate) => void,
   signal: AbortSignal,
   observed: ObservedRun,
 ): Promise<Measurement> {
+  const runCount = request.runs
+  const connectivity: Connectivity = connectivityProfile(request.connectivity)
   return options.pool.call(
     timedNav,
     {
-      url,
+      url: request.url,
       timeoutMs: options.navTimeoutMs,
       machineSlots: options.machineSlots,
-      egress: options.egress,
+      egress: withConnectivity(options.egress, connectivity),
+      device: request.device,
+      lateWindowMs: options.lateWindowMs ?? 0,
     },
     {
       // Room for the queue, a boot and the page's own timeout, so the browser's
       // `timeout` error (with partial numbers) wins over the pool's bare one.
-      timeout: options.queueTimeoutMs + options.navTimeoutMs + 15_000,
+      timeout: options.queueTimeoutMs + options.navTimeoutMs + (options.lateWindowMs ?? 0) + 15_000,
       signal,
       onPlaced: (placement) => {
         observed.placed(placement)
@@ -105,6 +120,8 @@ function measureOnce(
             ...(runCount > 1 ? { run, runCount } : {}),
             updatedAt: Date.now(),
           } satisfies RegionUpdate)
+        } else if (m.type === 'first' && runCount === 1) {
+          emit({ ...toFinalUpdate([m.measurement], boot), final: false })
         }
       },
     },
@@ -115,6 +132,8 @@ function measureOnce(
 export function toFinalUpdate(
   measurements: readonly Measurement[],
   boot: { cold: boolean; bootMs: number },
+  /** The median run's look (visual-artifacts.ts): settings, elements, images. */
+  visuals: (measurement: Measurement) => Partial<RegionUpdate> = () => ({}),
 ): RegionUpdate {
   const median = pickMedianRun(measurements)
   const measurement = measurements[median] as Measurement
@@ -143,6 +162,9 @@ export function toFinalUpdate(
     cold: boot.cold,
     bootMs: boot.bootMs,
     error: measurement.error,
+    final: true,
+    ...(measurement.startedAt === undefined ? {} : { startedAt: measurement.startedAt }),
+    ...visuals(measurement),
     ...repeated,
     updatedAt: Date.now(),
   }
@@ -150,6 +172,7 @@ export function toFinalUpdate(
 
 const failed = (code: string, message: string): RegionUpdate => ({
   status: 'error',
+  final: true,
   error: { code, message },
   updatedAt: Date.now(),
 })

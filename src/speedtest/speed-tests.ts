@@ -17,6 +17,7 @@
  * The same code serves one node (in-process cluster, SQLite) and a planet (NATS, PostgreSQL).
  */
 import { randomBytes } from 'node:crypto'
+import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
 import {
   type Cluster,
   type ClusterError,
@@ -25,12 +26,19 @@ import {
   multicall,
 } from '../cluster/index.ts'
 import type { AllowTarget } from '../net/allow-targets.ts'
-import { decodeCursor, type TestStore } from '../store/index.ts'
+import { decodeCursor, type StoredFile, type TestStore } from '../store/index.ts'
 import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
+import { CONNECTIVITY_NAMES, isConnectivityName } from './connectivity.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
-import { MAX_RUNS, MEASURE_METHOD, type MeasureRequest, parseRegionUpdate } from './protocol.ts'
+import {
+  MAX_RUNS,
+  MEASURE_METHOD,
+  type MeasureRequest,
+  parseRegionUpdate,
+  type RegionUpdate,
+} from './protocol.ts'
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
 import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
 import { isFinal, type TestListener, TestRun } from './test-run.ts'
@@ -43,6 +51,10 @@ export interface StartRequest {
   runs?: unknown
   /** Maxima every region's row is checked against (budget.ts); each row then carries its verdict. */
   budget?: unknown
+  /** `desktop` (default) or `mobile` (devices.ts). */
+  device?: unknown
+  /** `native` (default), `cable`, `4g`, `3g` or `3g-slow` (connectivity.ts). */
+  connectivity?: unknown
 }
 
 export type StartError =
@@ -117,6 +129,23 @@ export class SpeedTests {
     const budget = request.budget === undefined ? undefined : parseBudget(request.budget)
     if (budget && !budget.ok)
       return { ok: false, error: { code: 'bad_request', message: `budget: ${budget.message}` } }
+    const device = request.device ?? 'desktop'
+    if (!isDeviceName(device)) {
+      return {
+        ok: false,
+        error: { code: 'bad_request', message: `"device" must be one of ${DEVICE_NAMES.join(', ')}.` },
+      }
+    }
+    const connectivity = request.connectivity ?? 'native'
+    if (!isConnectivityName(connectivity)) {
+      return {
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: `"connectivity" must be one of ${CONNECTIVITY_NAMES.join(', ')}.`,
+        },
+      }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -153,7 +182,13 @@ export class SpeedTests {
       } else this.#finish(run)
     })
     replaying = false
-    this.#fanOut(run, members, { testId: run.id, url: header.url, runs: runs as number })
+    this.#fanOut(run, members, {
+      testId: run.id,
+      url: header.url,
+      runs: runs as number,
+      device,
+      connectivity,
+    })
     return { ok: true, test: snapshot }
   }
 
@@ -287,11 +322,34 @@ export class SpeedTests {
         timeout: this.#options.deadlineMs,
         onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
-          if (update) run.update(node, update)
+          if (update) run.update(node, this.#keepImages(run.id, node, update))
         },
-        onSettled: (result) => settleRow(run, result),
+        onSettled: (result) =>
+          settleRow(run, result, (node, update) => this.#keepImages(run.id, node, update)),
       },
     )
+  }
+
+  /**
+   * A row's images go to the store, ahead of the row that links to them (writes are in
+   * order), and never into the row itself.
+   */
+  #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
+    const { images, ...row } = update
+    if (images && images.length > 0) {
+      const files = images.map((image) => ({
+        name: image.name,
+        contentType: 'image/jpeg',
+        data: Buffer.from(image.jpeg, 'base64'),
+      }))
+      this.#write(testId, (store) => store.saveFiles(testId, node, files))
+    }
+    return row
+  }
+
+  /** A file a row links to (`artifacts`), or null. */
+  async file(testId: string, node: string, name: string): Promise<StoredFile | null> {
+    return this.#options.store.getFile(testId, node, name)
   }
 
   #write(testId: string, work: (store: TestStore) => Promise<void>): void {
@@ -325,11 +383,11 @@ export class SpeedTests {
   async #endAbandoned(test: SpeedTest): Promise<SpeedTest> {
     const results = test.results.map(
       (row): RegionResult =>
-        isFinal(row.status) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
+        isFinal(row) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
     )
     const ended: SpeedTest = { ...test, state: 'done', results }
     const unfinished = results.flatMap((_row, position) =>
-      isFinal(test.results[position]?.status ?? 'error') ? [] : [position],
+      isFinal(test.results[position] ?? { status: 'error' }) ? [] : [position],
     )
     // Every row already final (its last write made it, the state's did not): write the state anyway.
     for (const position of unfinished.length > 0 ? unfinished : [0]) {
@@ -377,12 +435,18 @@ function replay(test: SpeedTest, listener: TestListener): void {
   if (test.state === 'done') listener({ type: 'done', test })
 }
 
-function settleRow(run: TestRun, result: MulticallResult): void {
+function settleRow(
+  run: TestRun,
+  result: MulticallResult,
+  keepImages: (node: string, update: RegionUpdate) => RegionUpdate,
+): void {
   if (result.status === 'fulfilled') {
     const update = parseRegionUpdate(result.value)
     run.update(
       result.node,
-      update ?? { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
+      update
+        ? keepImages(result.node, update)
+        : { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
     )
   } else {
     // The measuring node is gone, so this node dates the row: not the stale `loading` time.

@@ -22,6 +22,32 @@ describe('TestRun', () => {
     )
   })
 
+  it('keeps a row with first numbers (final: false) open until its final update; done only then', () => {
+    const run = new TestRun(header, [{ node: 'n-ord', region: 'ord' }])
+    const events: TestEvent[] = []
+    run.subscribe((e) => events.push(e))
+    events.length = 0
+    assert.equal(run.update('n-ord', { status: 'complete', final: false, requests: 1 }), true)
+    assert.equal(run.done, false)
+    assert.equal(run.snapshot().state, 'running')
+    assert.equal(run.update('n-ord', { status: 'complete', final: true, requests: 2 }), true)
+    assert.equal(run.done, true)
+    // A first-numbers update that arrives after the final one cannot roll the row back.
+    assert.equal(run.update('n-ord', { status: 'complete', final: false, requests: 1 }), false)
+    assert.deepEqual(
+      events.map((e) => (e.type === 'region' ? [e.result.final, e.result.requests] : e.type)),
+      [[false, 1], [true, 2], 'done'],
+    )
+  })
+
+  it('ends a row whose late window is still open when the test is ended (shutdown)', () => {
+    const run = new TestRun(header, [{ node: 'n-ord', region: 'ord' }])
+    run.update('n-ord', { status: 'complete', final: false })
+    run.failPending({ code: 'node_shutdown', message: 'stopping' })
+    assert.equal(run.snapshot().results[0]?.status, 'error')
+    assert.equal(run.done, true)
+  })
+
   it('streams row changes and ends with done once every row has ended', () => {
     const run = twoRegions()
     const events: TestEvent[] = []

@@ -1,7 +1,8 @@
 /**
  * The life of one speed test on the node that started it: a row per region node, each
  * moving `starting → loading → complete | error`, and the whole test `done` once every
- * row has ended. Every change is published to subscribers, and a subscriber that joins
+ * row has ended. A `complete` row with `final: false` (the first numbers, before the
+ * late window) has not ended yet: its final update follows. Every change is published to subscribers, and a subscriber that joins
  * late is first handed the current state, so nothing is missed.
  *
  *   const run = new TestRun({ id, url, createdAt }, [{ node: 'n1', region: 'ord' }])
@@ -9,8 +10,9 @@
  *   run.update('n1', { status: 'loading' })
  *   run.update('n1', { status: 'complete', metrics, requests: 12, … })
  *
- * Transitions only move forward: a late `loading` after `complete` is ignored, so
- * messages that race over the network cannot roll a row back.
+ * Transitions only move forward: a late `loading` after `complete` is ignored, and so is
+ * a first-numbers row after the final one, so messages that race over the network
+ * cannot roll a row back.
  */
 import { emptyMetrics, type RegionResult, type RegionStatus, type SpeedTest } from './model.ts'
 
@@ -20,7 +22,9 @@ export type TestListener = (event: TestEvent) => void
 
 const RANK: Record<RegionStatus, number> = { starting: 0, loading: 1, complete: 2, error: 2 }
 
-export const isFinal = (status: RegionStatus): boolean => RANK[status] === 2
+/** Whether a row has ended: an error, or complete with its final numbers. */
+export const isFinal = (row: Pick<RegionResult, 'status' | 'final'>): boolean =>
+  row.status === 'error' || (row.status === 'complete' && row.final !== false)
 
 export interface RowTarget {
   node: string
@@ -50,7 +54,7 @@ export class TestRun {
   }
 
   get done(): boolean {
-    return [...this.#rows.values()].every((row) => isFinal(row.status))
+    return [...this.#rows.values()].every((row) => isFinal(row))
   }
 
   snapshot(): SpeedTest {
@@ -64,10 +68,11 @@ export class TestRun {
   /** Applies a change to a row; returns false when it was ignored (unknown row, or a step backwards). */
   update(node: string, change: Partial<RegionResult> & { status: RegionStatus }): boolean {
     const row = this.#rows.get(node)
-    if (!row || isFinal(row.status) || RANK[change.status] < RANK[row.status]) return false
+    if (!row || isFinal(row) || RANK[change.status] < RANK[row.status]) return false
     const wasDone = this.done
     const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
-    const next = isFinal(merged.status) && this.#onEnd ? this.#onEnd(merged) : merged
+    // The budget (onEnd) is checked on every ended row, first numbers included, and again on the final ones.
+    const next = RANK[merged.status] === RANK.complete && this.#onEnd ? this.#onEnd(merged) : merged
     this.#rows.set(node, next)
     this.#emit({ type: 'region', result: structuredClone(next) })
     if (!wasDone && this.done) this.#emit({ type: 'done', test: this.snapshot() })
@@ -77,7 +82,7 @@ export class TestRun {
   /** Ends every row still in flight with the given error (shutdown, cancellation). */
   failPending(error: { code: string; message: string }): void {
     for (const [node, row] of this.#rows) {
-      if (!isFinal(row.status)) this.update(node, { status: 'error', error })
+      if (!isFinal(row)) this.update(node, { status: 'error', error })
     }
   }
 

@@ -12,10 +12,13 @@
  *   })
  *
  * It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
- * call had to launch it) and `{ type: 'loading' }` when the navigation starts.
+ * call had to launch it), `{ type: 'loading' }` when the navigation starts and, with a
+ * late window (`lateWindowMs` > 0), `{ type: 'first', measurement }` with the numbers at
+ * `load` + settle; the measurement it returns then includes what came after `load`.
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import type { DeviceName } from '../browser/devices.ts'
 import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
 import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
@@ -28,9 +31,16 @@ export interface TimedNavInput {
   egress: EgressPolicy
   /** Page loads at once on the runner's machine, shared with every other process on it (0 = no limit). */
   machineSlots: number
+  /** How long after `load` the page is still watched (WPS_LATE_WINDOW_MS); 0 or absent: not at all. */
+  lateWindowMs?: number
+  /** The device to emulate (default desktop). */
+  device?: DeviceName
 }
 
-export type TimedNavMessage = { type: 'browser'; cold: boolean; launchMs: number } | { type: 'loading' }
+export type TimedNavMessage =
+  | { type: 'browser'; cold: boolean; launchMs: number }
+  | { type: 'loading' }
+  | { type: 'first'; measurement: Measurement }
 
 const budgets = new Map<number, MachineBudget>()
 /** One budget object per slot count for the life of the runner (it creates its folder once). */
@@ -74,10 +84,19 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
       cold: browser.created,
       launchMs: Math.round(browser.ms),
     } satisfies TimedNavMessage)
+    const lateWindowMs = input.lateWindowMs ?? 0
     return await host.measure(input.url, {
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
+      visuals: { device: input.device === 'mobile' ? 'mobile' : 'desktop' },
       onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
+      ...(lateWindowMs > 0
+        ? {
+            late: { windowMs: lateWindowMs },
+            onFirstNumbers: (measurement: Measurement) =>
+              ctx.send({ type: 'first', measurement } satisfies TimedNavMessage),
+          }
+        : {}),
     })
   } finally {
     if (release) void (host?.whenIdle() ?? Promise.resolve()).finally(release)

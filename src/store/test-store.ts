@@ -9,6 +9,11 @@
  *   await store.saveRow(id, { node: 'ord-1', region: 'ord', position: 0, status: 'complete', body, artifacts: { entries } }, 'done')
  *   await store.getTest(id)                           // rows with their artifacts
  *   await store.listTests({ url, limit: 20 })         // newest first: { tests (no artifacts), next }
+ *   await store.saveFiles(id, 'ord-1', [{ name: 'frame-0.jpg', contentType: 'image/jpeg', data }])
+ *   await store.getFile(id, 'ord-1', 'frame-0.jpg')   // → { contentType, data: Buffer } | null
+ *
+ * Files (images a row links to) are artifacts too, but are never loaded with their row:
+ * they are read one at a time, by whoever serves them.
  *
  * The store knows JSON objects, not speed tests: what a row means is the app's business.
  */
@@ -39,6 +44,16 @@ export interface RowInput {
   /** Large data kept beside the row, by name (JSON-serialisable). */
   artifacts?: Record<string, unknown>
 }
+
+/** A file an API serves as it is (an image), kept beside a row. */
+export interface StoredFile {
+  name: string
+  contentType: string
+  data: Buffer
+}
+
+/** Artifacts under this prefix are files, not row data (see saveFiles). */
+const FILE_PREFIX = 'file:'
 
 export interface StoredRow {
   node: string
@@ -146,6 +161,7 @@ export class TestStore {
     const artifacts = await this.#db.selectFrom('artifacts').selectAll().where('test_id', '=', id).execute()
     const stored = rows.map(toStoredRow)
     for (const artifact of artifacts) {
+      if (artifact.name.startsWith(FILE_PREFIX)) continue
       const row = stored.find((r) => r.node === artifact.node)
       if (row) row.artifacts[artifact.name] = JSON.parse(await this.#artifacts.read(artifact))
     }
@@ -168,9 +184,39 @@ export class TestStore {
       .where('node', '=', node)
       .execute()
     for (const artifact of artifacts) {
+      if (artifact.name.startsWith(FILE_PREFIX)) continue
       stored.artifacts[artifact.name] = JSON.parse(await this.#artifacts.read(artifact))
     }
     return stored
+  }
+
+  /** Keeps files beside a row (replacing any of the same name), in one transaction. */
+  async saveFiles(testId: string, node: string, files: readonly StoredFile[]): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (const file of files) {
+        await this.#putArtifact(trx, testId, node, `${FILE_PREFIX}${file.name}`, {
+          contentType: file.contentType,
+          base64: file.data.toString('base64'),
+        })
+      }
+    })
+  }
+
+  async getFile(testId: string, node: string, name: string): Promise<StoredFile | null> {
+    const artifact = await this.#db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('test_id', '=', testId)
+      .where('node', '=', node)
+      .where('name', '=', `${FILE_PREFIX}${name}`)
+      .executeTakeFirst()
+    if (!artifact) return null
+    const stored: unknown = JSON.parse(await this.#artifacts.read(artifact))
+    if (typeof stored !== 'object' || stored === null) return null
+    const contentType: unknown = Reflect.get(stored, 'contentType')
+    const base64: unknown = Reflect.get(stored, 'base64')
+    if (typeof contentType !== 'string' || typeof base64 !== 'string') return null
+    return { name, contentType, data: Buffer.from(base64, 'base64') }
   }
 
   /** Newest first; rows without their artifacts, so a page of history stays small. */
@@ -241,19 +287,23 @@ export class TestStore {
     await this.#db.destroy()
   }
 
+  async #putArtifact(db: Db, testId: string, node: string, name: string, value: unknown): Promise<void> {
+    const data = JSON.stringify(value)
+    const placed = await this.#artifacts.write(testId, node, name, data)
+    await db
+      .insertInto('artifacts')
+      .values({ test_id: testId, node, name, bytes: Buffer.byteLength(data), ...placed })
+      .onConflict((oc) =>
+        oc
+          .columns(['test_id', 'node', 'name'])
+          .doUpdateSet({ bytes: Buffer.byteLength(data), path: placed.path, content: placed.content }),
+      )
+      .execute()
+  }
+
   async #putRow(db: Db, testId: string, row: RowInput): Promise<void> {
     for (const [name, value] of Object.entries(row.artifacts ?? {})) {
-      const data = JSON.stringify(value)
-      const placed = await this.#artifacts.write(testId, row.node, name, data)
-      await db
-        .insertInto('artifacts')
-        .values({ test_id: testId, node: row.node, name, bytes: Buffer.byteLength(data), ...placed })
-        .onConflict((oc) =>
-          oc
-            .columns(['test_id', 'node', 'name'])
-            .doUpdateSet({ bytes: Buffer.byteLength(data), path: placed.path, content: placed.content }),
-        )
-        .execute()
+      await this.#putArtifact(db, testId, row.node, name, value)
     }
     const values = {
       test_id: testId,

@@ -69,6 +69,16 @@ describe('errors in the CLI’s own words (exit 2)', () => {
       /0 ms/,
     ],
     [['run', 'example.com', '--bogus'], /Unknown option --bogus/, /"bogus"/],
+    [
+      ['run', 'example.com', '--device', 'tablet'],
+      /--device must be one of desktop, mobile, got "tablet"/,
+      /"device"/,
+    ],
+    [
+      ['run', 'example.com', '--connectivity', 'dialup'],
+      /--connectivity must be one of native, cable, 4g, 3g, 3g-slow, got "dialup"/,
+      /"connectivity"/,
+    ],
   ]
   for (const [args, says, never] of cases) {
     it(`wps ${args.join(' ')}`, async () => {

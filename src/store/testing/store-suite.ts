@@ -92,6 +92,35 @@ export function storeSuite(name: string, open: () => Promise<SuiteTarget>): void
       if (target.artifactFiles) assert.equal(target.artifactFiles(test.id).length, 1)
     })
 
+    it('keeps files beside a row, bytes and type intact, read one at a time and never with the row', async () => {
+      await ready
+      const test = header()
+      await target.store.createTest(test, [row('ord-1', 0)])
+      const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 250])
+      await target.store.saveFiles(test.id, 'ord-1', [
+        { name: 'frame-0.jpg', contentType: 'image/jpeg', data: jpeg },
+        { name: 'screenshot.jpg', contentType: 'image/jpeg', data: Buffer.from([0xff, 0xd8, 9]) },
+      ])
+      const file = await target.store.getFile(test.id, 'ord-1', 'frame-0.jpg')
+      assert.equal(file?.contentType, 'image/jpeg')
+      assert.deepEqual(file?.data, jpeg)
+      assert.equal(await target.store.getFile(test.id, 'ord-1', 'frame-1.jpg'), null)
+      assert.equal(await target.store.getFile(test.id, 'fra-1', 'frame-0.jpg'), null)
+      // Saved again under the same name: replaced.
+      await target.store.saveFiles(test.id, 'ord-1', [
+        { name: 'frame-0.jpg', contentType: 'image/jpeg', data: jpeg.subarray(0, 4) },
+      ])
+      assert.deepEqual(
+        (await target.store.getFile(test.id, 'ord-1', 'frame-0.jpg'))?.data,
+        jpeg.subarray(0, 4),
+      )
+      assert.deepEqual((await target.store.getTest(test.id))?.rows[0]?.artifacts, {})
+      assert.deepEqual((await target.store.getRow(test.id, 'ord-1'))?.artifacts, {})
+      // Retention takes them with the test.
+      await target.store.deleteCreatedBefore(new Date(Date.now() + 60_000))
+      assert.equal(await target.store.getFile(test.id, 'ord-1', 'screenshot.jpg'), null)
+    })
+
     it('lists by URL newest first, in pages that neither repeat nor skip (ties broken by id)', async () => {
       await ready
       const url = `https://history.example/${serial}`
