@@ -44,8 +44,13 @@ it('serves a finished test, its artifacts and its history unchanged after kill -
   const finished = before.body as SpeedTest
   assert.equal(finished.results[0]?.status, 'complete')
   assert.equal(finished.results[0]?.entries?.length, FACTS.rich.requests, 'the network log is served whole')
-  // The log lives beside the database, not in the row.
-  assert.equal(readdirSync(join(dataDir, 'artifacts', id)).length, 1)
+  // The log lives beside the database, not in the row — and so does each image the row links.
+  const files = readdirSync(join(dataDir, 'artifacts', id))
+  assert.equal(files.filter((name) => name.endsWith('.entries.json')).length, 1, files.join(', '))
+  const images = finished.results[0]?.artifacts
+  const linked = (images?.filmstrip.length ?? 0) + (images?.screenshot ? 1 : 0)
+  assert.ok(linked > 0, 'the row links its filmstrip and screenshot')
+  assert.equal(files.length, 1 + linked, files.join(', '))
 
   // A second test, caught mid-load by the crash: the page's script never finishes.
   const hanging = await startTest(server.url, { url: `${site.url}${FACTS.never.path}` })

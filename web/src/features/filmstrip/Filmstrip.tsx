@@ -18,17 +18,20 @@ interface Props {
 export function Filmstrip({ frames, endMs }: Props) {
   const slots = frameSlots(frames, slotStep(endMs), endMs)
   return (
-    <ol class={styles.strip} data-testid="filmstrip" aria-label="Filmstrip">
-      {slots.map((slot) => (
-        <li key={slot.at} class={slot.changed ? styles.changed : undefined}>
-          {slot.url ? (
-            <img src={slot.url} alt={`The page at ${formatMs(slot.at)}`} loading="lazy" />
-          ) : (
-            <span class={styles.blank}>blank</span>
-          )}
-          <span class={styles.time}>{formatMs(slot.at)}</span>
-        </li>
-      ))}
-    </ol>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls sideways on narrow screens; keyboard users must be able to scroll it (WCAG 2.1.1)
+    <section class={styles.scroller} data-testid="filmstrip" aria-label="Filmstrip, scrollable" tabIndex={0}>
+      <ol class={styles.strip}>
+        {slots.map((slot) => (
+          <li key={slot.at} class={slot.changed ? styles.changed : undefined}>
+            {slot.url ? (
+              <img src={slot.url} alt={`The page at ${formatMs(slot.at)}`} loading="lazy" />
+            ) : (
+              <span class={styles.blank}>blank</span>
+            )}
+            <span class={styles.time}>{formatMs(slot.at)}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   )
 }
