@@ -57,11 +57,21 @@ export function connect(location: StoreLocation): Kysely<Schema> {
   }
   if (location.kind === 'sqlite') mkdirSync(join(location.file, '..'), { recursive: true })
   const database = new Database(location.kind === 'sqlite' ? location.file : ':memory:')
+  try {
+    configure(database)
+  } catch (error) {
+    database.close()
+    throw error
+  }
+  return new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) })
+}
+
+function configure(database: Database.Database): void {
+  // First, so the statements below wait for another process's lock instead of failing.
+  database.pragma('busy_timeout = 5000')
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = FULL')
-  database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  return new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) })
 }
 
 /**

@@ -99,22 +99,21 @@ export class TestStore {
 
   /** Connects and brings the schema up to date. */
   static async open(options: OpenOptions): Promise<TestStore> {
-    const db = connect(options.location)
-    try {
-      // Nodes of `wps dev` share one SQLite file and start together: a migration that meets
-      // another process's write lock tries again rather than failing the node.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await migrateToLatest(db)
-          break
-        } catch (error) {
-          if (attempt >= 50 || !isLockContention(error)) throw error
-          await sleep(100)
-        }
+    // Nodes of `wps dev` share one SQLite file and start together: opening it (switching a
+    // new file to WAL takes the lock too) or migrating it while another process holds the
+    // write lock tries again rather than failing the node.
+    let db: Kysely<Schema> | undefined
+    for (let attempt = 1; ; attempt++) {
+      try {
+        db = connect(options.location)
+        await migrateToLatest(db)
+        break
+      } catch (error) {
+        await db?.destroy()
+        db = undefined
+        if (attempt >= 50 || !isLockContention(error)) throw error
+        await sleep(100)
       }
-    } catch (error) {
-      await db.destroy()
-      throw error
     }
     const artifacts = options.artifactsDir ? new FileArtifacts(options.artifactsDir) : new DatabaseArtifacts()
     return new TestStore(db, artifacts)
