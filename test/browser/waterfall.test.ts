@@ -18,6 +18,13 @@ import { harErrors } from '../support/har-check.ts'
 
 const TIMEOUT_MS = 10_000
 
+/**
+ * The server holds the stylesheet back WATERFALL.delayMs. Chromium stamps `sendEnd` once its
+ * write has returned, which on a busy 2-core machine can be a few ms after the server already
+ * has the request, so `wait` may read up to 5% short of the server's delay, never more.
+ */
+const WAIT_AT_LEAST_MS = WATERFALL.delayMs * 0.95
+
 describe('the waterfall and HAR of a page load', () => {
   let site: LateSite
   let host: BrowserHost
@@ -53,7 +60,7 @@ describe('the waterfall and HAR of a page load', () => {
       // Every view is cold (a fresh context): the document's own connection is timed.
       assert.ok(document.timings.connect > 0, `view ${view}: document connect ${document.timings.connect}`)
       assert.equal(document.timings.ssl, -1, 'plain http')
-      assert.ok(css.timings.wait >= WATERFALL.delayMs - 1, `css wait ${css.timings.wait}`)
+      assert.ok(css.timings.wait >= WAIT_AT_LEAST_MS, `css wait ${css.timings.wait}`)
       for (const entry of m.entries) {
         const t = entry.timings
         assert.ok(t && t.send >= 0 && t.wait >= 0 && t.receive >= 0 && t.blocked >= -1)
@@ -101,8 +108,7 @@ describe('the waterfall and HAR of a page load', () => {
     }
     const css = har.log.entries.find((e) => e.request.url.endsWith(WATERFALL.cssPath))
     assert.ok(css, 'the delayed stylesheet is in the HAR')
-    // Node's timers may fire up to a millisecond early, so the server's delay is N ms minus that slack.
-    assert.ok(css.timings.wait >= WATERFALL.delayMs - 1, `wait ${css.timings.wait} ms`)
+    assert.ok(css.timings.wait >= WAIT_AT_LEAST_MS, `wait ${css.timings.wait} ms`)
     assert.equal(css.response.content.mimeType, 'text/css')
     assert.equal(css.request.httpVersion, 'HTTP/1.1')
   })
