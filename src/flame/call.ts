@@ -18,7 +18,11 @@ import type { Runner } from './runner.ts'
 
 export interface Placement {
   runnerId: string
-  /** The call had to wait for a runner to boot (the runner was not ready when the call was made). */
+  /**
+   * The call waited for this runner's boot: the runner was not ready when the call was
+   * made, and the call is among the first it takes (up to `maxConcurrency`). A call that
+   * waited for another call to end on a runner that booted meanwhile is not cold.
+   */
   cold: boolean
   /** That runner's boot duration, ms. */
   bootMs: number
@@ -31,6 +35,14 @@ export interface CallOptions<M = unknown> {
   onMessage?: (message: M) => void
   /** Called once, when the call is handed to a runner. */
   onPlaced?: (placement: Placement) => void
+  /**
+   * Called when the call has to wait for a busy runner (every runner the pool may have is
+   * taken), with its place in that wait — 1: the next to get a runner, 2: one more call
+   * before it, … — and again each time the place changes. 0: it no longer waits behind
+   * busy runners but for one that is booting (a replacement, say). Not called for a call
+   * that only waits for a boot.
+   */
+  onQueued?: (position: number) => void
 }
 
 export interface PendingCall {
@@ -44,6 +56,8 @@ export interface PendingCall {
   deadline: number
   /** Its place in the waiting line; undefined once placed (or gone). */
   queueKey: number | undefined
+  /** The last position told to `onQueued` (0: not told it waits behind busy runners). */
+  position: number
   runner: Runner | undefined
   timer: NodeJS.Timeout | undefined
   graceTimer: NodeJS.Timeout | undefined

@@ -124,10 +124,11 @@ export class Pool {
     return this.stopController.signal.aborted
   }
 
-  /** Hand waiting calls to free runners, then boot what demand (or min) still needs. */
+  /** Hand waiting calls to free runners, boot what demand (or min) still needs, then tell the rest where they stand. */
   private reconcile(): void {
     if (this.closed) return
     this.scheduler.dispatch()
     this.growth.grow()
+    this.scheduler.reportPositions()
   }
 }

@@ -39,6 +39,11 @@ export class Queue<T> {
     return this.items.delete(key)
   }
 
+  /** Every entry, front first (a snapshot: safe to change the queue meanwhile). */
+  values(): T[] {
+    return [...this.items.values()]
+  }
+
   /** Remove and return everything, front first. */
   drain(): T[] {
     const all = [...this.items.values()]

@@ -17,6 +17,7 @@
  *   scheduler.enqueue('thumbnail', { url }, { timeout: 45_000 }, resolve, reject)
  *   scheduler.dispatch()   // places what free runners can take
  *   scheduler.waiting      // → calls still in line: the demand growth looks at
+ *   scheduler.reportPositions()   // → onQueued(2) for a call with two calls before it
  */
 
 import {
@@ -79,6 +80,7 @@ export class Scheduler {
       budget,
       deadline: startedAt + wait,
       queueKey: undefined,
+      position: 0,
       runner: undefined,
       timer: undefined,
       graceTimer: undefined,
@@ -106,6 +108,25 @@ export class Scheduler {
       const call = this.queue.shift()!
       call.queueKey = undefined
       this.place(call, slot)
+    }
+  }
+
+  /**
+   * Tell each waiting call where it stands (`onQueued`), once the pool has placed what it
+   * could and booted what it may. The head of the line is served first by the runners
+   * booting or still allowed under `max`; the calls after those wait behind busy runners,
+   * and their position is their place among them, 1-based.
+   */
+  reportPositions(): void {
+    const { max, perRunner } = this.settings
+    const fromBoots = (Math.max(0, max - this.fleet.count) + this.fleet.booting.size) * perRunner
+    let index = 0
+    for (const call of this.queue.values()) {
+      const position = index < fromBoots ? 0 : index - fromBoots + 1
+      index++
+      if (position === call.position) continue
+      call.position = position
+      this.settings.safely('onQueued', () => call.opts.onQueued?.(position))
     }
   }
 
@@ -148,7 +169,8 @@ export class Scheduler {
     if (Number.isFinite(runFor)) call.timer = setTimeout(() => this.expire(call), runFor)
     const placement: Placement = {
       runnerId: runner.id,
-      cold: runner.readyAt > call.startedAt,
+      // `run` counted this call in `uses`: the calls before it are uses - 1
+      cold: runner.readyAt > call.startedAt && runner.uses - 1 < this.settings.perRunner,
       bootMs: Math.round(runner.bootMs),
     }
     this.settings.safely('onPlaced', () => call.opts.onPlaced?.(placement))
@@ -195,6 +217,7 @@ export class Scheduler {
       this.queue.delete(call.queueKey)
       call.queueKey = undefined
       this.settle(call, waitTimeout(call, this.hooks.lastBootError()))
+      this.reportPositions()
       return
     }
     const runner = call.runner!
@@ -209,6 +232,7 @@ export class Scheduler {
       this.queue.delete(call.queueKey)
       call.queueKey = undefined
       this.settle(call, error)
+      this.reportPositions()
       return
     }
     this.settle(call, error)
