@@ -32,7 +32,7 @@ export const regionSummarySchema = {
   properties: {
     region: { type: 'string' },
     node: { type: 'string' },
-    status: { type: 'string', enum: ['starting', 'loading', 'complete', 'error'] },
+    status: { type: 'string', enum: ['queued', 'starting', 'loading', 'complete', 'error'] },
     httpStatus: { type: ['integer', 'null'] },
     metrics: ref('Metrics'),
     requests: { type: ['integer', 'null'] },

@@ -230,6 +230,13 @@ export const regionResultSchema = {
         'on a complete row: false for the first numbers (at load + settle) while the late window may still ' +
         'change them, true on the last update',
     },
+    queuePosition: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        'while queued (waiting for a free browser): its place in line, 1 = the next to get one; ' +
+        'the page shows it as "Queued (n ahead)"',
+    },
     startedAt: { type: 'number', description: "when the page load started (epoch ms, the browser's clock)" },
     run: { type: 'integer', description: 'with repeat runs: the run loading now (1-based)' },
     runCount: { type: 'integer', description: 'with repeat runs: how many runs' },

@@ -123,7 +123,7 @@ function parseFollowRequest(payload: unknown): string | null {
   return typeof testId === 'string' && testId.length <= 64 ? testId : null
 }
 
-const STATUSES: readonly RegionStatus[] = ['starting', 'loading', 'complete', 'error']
+const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'complete', 'error']
 
 /** Messages cross the network: check their shape before they reach a subscriber. */
 export function parseFollowMessage(message: unknown): FollowMessage | null {

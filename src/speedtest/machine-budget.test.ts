@@ -63,3 +63,39 @@ describe('MachineBudget', () => {
     release()
   })
 })
+
+describe('MachineBudget waiting line', () => {
+  it('serves waiters in arrival order and tells each its position as it moves up', async () => {
+    const budget = new MachineBudget({ slots: 1, dir: join(dir, 'd') })
+    const held = await budget.acquire()
+    const order: string[] = []
+    const told: Record<string, number[]> = { b: [], c: [], d: [] }
+    const waiter = (name: string, signal?: AbortSignal) =>
+      budget
+        .acquire(signal, (n) => told[name]?.push(n))
+        .then((release) => {
+          order.push(name)
+          return release
+        })
+    const b = waiter('b')
+    await sleep(30)
+    const c = waiter('c')
+    await sleep(30)
+    const leaving = new AbortController()
+    const d = waiter('d', leaving.signal)
+    d.catch(() => {})
+    await sleep(60)
+    assert.deepEqual(told, { b: [1], c: [2], d: [3] })
+    leaving.abort()
+    await assert.rejects(d)
+    held()
+    const releaseB = await b
+    await sleep(60)
+    assert.deepEqual(order, ['b'], 'c waits while b holds the slot')
+    releaseB()
+    ;(await c)()
+    assert.deepEqual(order, ['b', 'c'])
+    assert.deepEqual(told.c, [2, 1], 'c moved up once b was in')
+    assert.deepEqual(readdirSync(join(dir, 'd')), [], 'no ticket or slot left behind')
+  })
+})

@@ -9,12 +9,18 @@
  * A slot is a lock file holding its owner's pid; a slot whose owner has died (even by
  * kill -9) is taken over, so a crash cannot leak the budget.
  *
+ * Waiters line up first come, first served: each writes a ticket (`wait-<ms>-<seq>-<pid>-…`,
+ * names sort by arrival) and only the first `slots` tickets may claim a slot, so a
+ * waiter can be told where it stands — its position, 1 for the next in, 2 with one more
+ * waiter before it — and no late arrival overtakes it. Tickets of dead processes are
+ * swept away like their slots.
+ *
  *   const budget = new MachineBudget({ slots: machineLoadBudget() })
- *   const release = await budget.acquire(signal)   // waits while the machine is busy
+ *   const release = await budget.acquire(signal, (n) => say(`queued, ${n} ahead`))   // waits while the machine is busy
  *   try { await measure() } finally { release() }
  */
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -33,6 +39,10 @@ export interface MachineBudgetOptions {
 
 export const DEFAULT_BUDGET_DIR = join(tmpdir(), 'wps-machine-budget')
 
+const TICKET = 'wait-'
+/** Orders this process's tickets made in the same millisecond. */
+let ticketSeq = 0
+
 export class MachineBudget {
   readonly slots: number
   readonly #dir: string
@@ -45,17 +55,51 @@ export class MachineBudget {
     mkdirSync(this.#dir, { recursive: true })
   }
 
-  /** Resolves with a release function once a slot is ours; rejects if the signal aborts first. */
-  async acquire(signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is ours; rejects if the signal aborts
+   * first. While it waits, `onWait` hears its position in line each time that changes.
+   */
+  async acquire(signal?: AbortSignal, onWait?: (position: number) => void): Promise<() => void> {
     const owner = `${process.pid}:${randomUUID()}`
-    for (;;) {
-      signal?.throwIfAborted()
-      for (let slot = 0; slot < this.slots; slot++) {
-        const path = join(this.#dir, `slot-${slot}`)
-        if (this.#claim(path, owner)) return () => release(path, owner)
+    const ticket = `${TICKET}${String(Date.now()).padStart(15, '0')}-${String(++ticketSeq).padStart(9, '0')}-${process.pid}-${randomUUID().slice(0, 8)}`
+    const ticketPath = join(this.#dir, ticket)
+    writeFileSync(ticketPath, owner)
+    let told = 0
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const ahead = this.#waitersAhead(ticket)
+        if (ahead < this.slots) {
+          for (let slot = 0; slot < this.slots; slot++) {
+            const path = join(this.#dir, `slot-${slot}`)
+            if (this.#claim(path, owner)) return () => release(path, owner)
+          }
+        }
+        if (ahead + 1 !== told) {
+          told = ahead + 1
+          onWait?.(told)
+        }
+        await sleep(this.#pollMs, undefined, signal ? { signal } : {}).catch(() => signal?.throwIfAborted())
       }
-      await sleep(this.#pollMs, undefined, signal ? { signal } : {}).catch(() => signal?.throwIfAborted())
+    } finally {
+      try {
+        unlinkSync(ticketPath)
+      } catch {}
     }
+  }
+
+  /** Live waiters whose tickets came before ours; those of dead processes are removed. */
+  #waitersAhead(ticket: string): number {
+    let ahead = 0
+    for (const name of readdirSync(this.#dir)) {
+      if (!name.startsWith(TICKET) || name >= ticket) continue
+      if (isAlive(Number(name.split('-')[3]))) ahead++
+      else
+        try {
+          unlinkSync(join(this.#dir, name))
+        } catch {}
+    }
+    return ahead
   }
 
   #claim(path: string, owner: string): boolean {

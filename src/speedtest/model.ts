@@ -9,7 +9,8 @@ import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
 import type { BudgetVerdict } from './budget.ts'
 import type { Connectivity } from './connectivity.ts'
 
-export type RegionStatus = 'starting' | 'loading' | 'complete' | 'error'
+/** `queued`: waiting for a free browser (the pool's runners or the machine's load budget are busy). */
+export type RegionStatus = 'queued' | 'starting' | 'loading' | 'complete' | 'error'
 
 export interface RegionResult {
   region: string
@@ -31,6 +32,8 @@ export interface RegionResult {
   final?: boolean
   /** When the page load started (epoch ms, the measuring browser's clock). */
   startedAt?: number
+  /** While `queued`: its place in line, 1 = the next to get a browser (measurements ahead of it, counting the one it waits on). */
+  queuePosition?: number
   /** With repeat runs: which run is loading now (1-based) and how many there are. */
   run?: number
   runCount?: number

@@ -40,7 +40,7 @@ export interface RowImage {
 
 export const IMAGE_NAME = /^[a-z0-9-]{1,40}\.jpg$/
 
-const STATUSES: readonly RegionStatus[] = ['starting', 'loading', 'complete', 'error']
+const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'complete', 'error']
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null

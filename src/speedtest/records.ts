@@ -40,7 +40,7 @@ export interface TestSummary {
   results: RegionSummary[]
 }
 
-const STATUSES: readonly string[] = ['starting', 'loading', 'complete', 'error']
+const STATUSES: readonly string[] = ['queued', 'starting', 'loading', 'complete', 'error']
 
 export function toRowInput(result: RegionResult, position: number): RowInput {
   const { entries, node, region, ...body } = result

@@ -2,7 +2,9 @@
  * The region side of a test: this node's answer to `measure`. It runs the timed
  * navigation on the node's own browser pool — so runners boot in this node's region —
  * and turns what the pool and the browser report into row updates for the requester:
- * `starting` while a runner or its browser boots, `loading` once the page is requested,
+ * `queued` with its `queuePosition` while it waits for a free browser (behind the pool's
+ * busy runners, or for the machine's load budget on the runner), `starting` while a runner
+ * or its browser boots, `loading` once the page is requested,
  * then the row with numbers or an error in words. With a late window
  * (`lateWindowMs`, WPS_LATE_WINDOW_MS) the first numbers, at `load` + settle, arrive as a
  * `complete` row with `final: false`, and the same row comes again with `final: true`
@@ -85,6 +87,16 @@ function measureOnce(
 ): Promise<Measurement> {
   const runCount = request.runs
   const connectivity: Connectivity = connectivityProfile(request.connectivity)
+  const runFields = runCount > 1 ? { run, runCount } : {}
+  // The pool's line and then the machine's budget each say where this load stands; 0: not waiting.
+  let position = 0
+  const queued = (next: number): void => {
+    if (next === position) return
+    const wasQueued = position > 0
+    position = next
+    if (next > 0) emit({ status: 'queued', queuePosition: next, ...runFields, updatedAt: Date.now() })
+    else if (wasQueued) emit({ status: 'starting', ...runFields, updatedAt: Date.now() })
+  }
   return options.pool.call(
     timedNav,
     {
@@ -100,7 +112,9 @@ function measureOnce(
       // `timeout` error (with partial numbers) wins over the pool's bare one.
       timeout: options.queueTimeoutMs + options.navTimeoutMs + (options.lateWindowMs ?? 0) + 15_000,
       signal,
+      onQueued: queued,
       onPlaced: (placement) => {
+        queued(0)
         observed.placed(placement)
         if (placement.cold) {
           boot.cold = true
@@ -109,7 +123,9 @@ function measureOnce(
       },
       onMessage: (message) => {
         const m = message as TimedNavMessage
-        if (m.type === 'browser' && m.cold) {
+        if (m.type === 'queued' && Number.isInteger(m.position)) {
+          queued(m.position)
+        } else if (m.type === 'browser' && m.cold) {
           boot.cold = true
           boot.bootMs += m.launchMs
         } else if (m.type === 'loading') {
@@ -117,7 +133,7 @@ function measureOnce(
             status: 'loading',
             cold: boot.cold,
             bootMs: boot.bootMs,
-            ...(runCount > 1 ? { run, runCount } : {}),
+            ...runFields,
             updatedAt: Date.now(),
           } satisfies RegionUpdate)
         } else if (m.type === 'first' && runCount === 1) {

@@ -1,6 +1,6 @@
 /**
  * The life of one speed test on the node that started it: a row per region node, each
- * moving `starting → loading → complete | error`, and the whole test `done` once every
+ * moving `starting → loading → complete | error` (`queued` ⇄ `starting` while it waits for a browser), and the whole test `done` once every
  * row has ended. A `complete` row with `final: false` (the first numbers, before the
  * late window) has not ended yet: its final update follows. Every change is published to subscribers, and a subscriber that joins
  * late is first handed the current state, so nothing is missed.
@@ -20,7 +20,8 @@ export type TestEvent = { type: 'region'; result: RegionResult } | { type: 'done
 
 export type TestListener = (event: TestEvent) => void
 
-const RANK: Record<RegionStatus, number> = { starting: 0, loading: 1, complete: 2, error: 2 }
+// queued and starting share a rank: a row may wait again (for the machine's budget) after its runner is found
+const RANK: Record<RegionStatus, number> = { queued: 0, starting: 0, loading: 1, complete: 2, error: 2 }
 
 /** Whether a row has ended: an error, or complete with its final numbers. */
 export const isFinal = (row: Pick<RegionResult, 'status' | 'final'>): boolean =>
@@ -71,6 +72,7 @@ export class TestRun {
     if (!row || isFinal(row) || RANK[change.status] < RANK[row.status]) return false
     const wasDone = this.done
     const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
+    if (merged.status !== 'queued') delete merged.queuePosition
     // The budget (onEnd) is checked on every ended row, first numbers included, and again on the final ones.
     const next = RANK[merged.status] === RANK.complete && this.#onEnd ? this.#onEnd(merged) : merged
     this.#rows.set(node, next)

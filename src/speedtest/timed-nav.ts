@@ -11,7 +11,9 @@
  *     onMessage: (m) => m.type === 'loading' && showLoading(),
  *   })
  *
- * It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
+ * While it waits for the machine's load budget it sends `{ type: 'queued', position }`
+ * (1: next in) each time its place changes, and `{ type: 'queued', position: 0 }` once it
+ * is in. It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
  * call had to launch it), `{ type: 'loading' }` when the navigation starts and, with a
  * late window (`lateWindowMs` > 0), `{ type: 'first', measurement }` with the numbers at
  * `load` + settle; the measurement it returns then includes what came after `load`.
@@ -38,6 +40,7 @@ export interface TimedNavInput {
 }
 
 export type TimedNavMessage =
+  | { type: 'queued'; position: number }
   | { type: 'browser'; cold: boolean; launchMs: number }
   | { type: 'loading' }
   | { type: 'first'; measurement: Measurement }
@@ -50,6 +53,17 @@ function machineBudget(slots: number): MachineBudget {
   const budget = new MachineBudget({ slots })
   budgets.set(slots, budget)
   return budget
+}
+
+/** A slot of the machine's load budget, telling the caller its place in line while it waits. */
+async function takeMachineSlot(slots: number, ctx: TaskContext): Promise<() => void> {
+  let waited = false
+  const release = await machineBudget(slots).acquire(ctx.signal, (position) => {
+    waited = true
+    ctx.send({ type: 'queued', position } satisfies TimedNavMessage)
+  })
+  if (waited) ctx.send({ type: 'queued', position: 0 } satisfies TimedNavMessage)
+  return release
 }
 
 /** The runner's egress proxy for `policy`, started on first use and closed when the runner stops. */
@@ -69,7 +83,7 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
   // since both load the machine too; the result is returned before that tidying ends.
   const policy = parseEgressPolicy(input.egress)
   if (!policy) throw new Error('timedNav: the input has no valid egress policy')
-  const release = input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
+  const release = input.machineSlots > 0 ? await takeMachineSlot(input.machineSlots, ctx) : null
   let host: BrowserHost | undefined
   try {
     const proxyServer = await egressProxy(ctx, policy)
