@@ -9,6 +9,7 @@
  *   asElementReport((await evaluate(ELEMENT_READ_EXPRESSION)).value)
  *   // → { timeOrigin: 1764634380123.4, lcp: { selector: 'img#hero', type: 'image', url: '…/hero.jpg' },
  *   //     shifts: [{ score: 0.18, at: 412.5, selectors: ['div.banner'] }] }
+ *   // lcp.rect: { x: 0, y: 180, width: 1350, height: 675 } — where the final screenshot shows it
  *
  * A selector is the element's tag with its id, or with up to two classes and its
  * position among siblings, prefixed by its parents' up to three levels (`body > main > img.hero`).
@@ -19,6 +20,18 @@ export interface LcpElement {
   /** `image` (an <img>, <image> or a CSS background), `video` (its poster), or `text`. */
   type: 'image' | 'video' | 'text'
   url?: string
+  /**
+   * Where it is in the viewport when the page is read (CSS px, rounded), as the final
+   * screenshot shows it; from when it became the LCP if it has left the document since.
+   */
+  rect?: Rect
+}
+
+export interface Rect {
+  x: number
+  y: number
+  width: number
+  height: number
 }
 
 export interface LayoutShiftReport {
@@ -61,6 +74,12 @@ export const ELEMENT_SCRIPT = `(() => {
     return parts.join(' > ');
   };
   let lcp = null;
+  let lcpNode = null;
+  const rectOf = (el) => {
+    const r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return undefined;
+    return { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
+  };
   const shifts = [];
   const onLcp = (entries) => {
     const last = entries[entries.length - 1];
@@ -70,6 +89,11 @@ export const ELEMENT_SCRIPT = `(() => {
     const type = tag === 'video' ? 'video' : (last.url || tag === 'img' || tag === 'image') ? 'image' : 'text';
     lcp = { selector: el ? selector(el) : (lcp && lcp.selector) || '', type: type };
     if (last.url) lcp.url = last.url;
+    if (el) {
+      lcpNode = el;
+      const rect = rectOf(el);
+      if (rect) lcp.rect = rect;
+    }
   };
   const onShifts = (entries) => {
     for (const e of entries) {
@@ -87,6 +111,10 @@ export const ELEMENT_SCRIPT = `(() => {
   }
   Object.defineProperty(window, key, { value: () => {
     for (const [observer, sink] of observers) sink(observer.takeRecords());
+    if (lcp && lcpNode && lcpNode.isConnected) {
+      const rect = rectOf(lcpNode);
+      if (rect) lcp.rect = rect;
+    }
     return { timeOrigin: performance.timeOrigin, lcp, shifts: shifts.slice(0, 50) };
   } });
 })();`
@@ -97,6 +125,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const LCP_TYPES: readonly string[] = ['image', 'video', 'text']
 
+/** A rectangle of whole CSS pixels with a size, or undefined. */
+function asRect(v: unknown): Rect | undefined {
+  if (!isRecord(v)) return undefined
+  const { x, y, width, height } = v
+  if (!isNumber(x) || !isNumber(y) || !isNumber(width) || !isNumber(height) || width <= 0 || height <= 0)
+    return undefined
+  return { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) }
+}
+
 /** What ELEMENT_READ_EXPRESSION gave, checked (it comes from the page); null when it is not that. */
 export function asElementReport(value: unknown): ElementReport | null {
   if (!isRecord(value) || !isNumber(value.timeOrigin) || !Array.isArray(value.shifts)) return null
@@ -106,10 +143,12 @@ export function asElementReport(value: unknown): ElementReport | null {
     if (!isRecord(raw) || typeof raw.selector !== 'string' || !LCP_TYPES.includes(String(raw.type)))
       return null
     if (raw.url !== undefined && typeof raw.url !== 'string') return null
+    const rect = asRect(raw.rect)
     lcp = {
       selector: raw.selector.slice(0, 500),
       type: raw.type as LcpElement['type'],
       ...(typeof raw.url === 'string' ? { url: raw.url.slice(0, 2000) } : {}),
+      ...(rect ? { rect } : {}),
     }
   }
   const shifts: LayoutShiftReport[] = []

@@ -15,7 +15,7 @@ export {
   isDeviceName,
   type Viewport,
 } from './devices.ts'
-export type { ElementReport, LayoutShiftReport, LcpElement } from './element-script.ts'
+export type { ElementReport, LayoutShiftReport, LcpElement, Rect } from './element-script.ts'
 export { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
 export { startVisuals, thinFilmstrip, type VisualOptions, withVisuals } from './frames.ts'
 export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'

@@ -308,6 +308,18 @@ export const regionResultSchema = {
             selector: { type: 'string', description: 'CSS selector of the LCP element' },
             type: { type: 'string', enum: ['image', 'video', 'text'] },
             url: { type: 'string', description: 'the image, for an image' },
+            rect: {
+              type: 'object',
+              description:
+                'where the element is in the viewport at the end of the load (CSS px), as the final screenshot shows it',
+              required: ['x', 'y', 'width', 'height'],
+              properties: {
+                x: { type: 'number' },
+                y: { type: 'number' },
+                width: { type: 'number' },
+                height: { type: 'number' },
+              },
+            },
           },
         },
         { type: 'null' },

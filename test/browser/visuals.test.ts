@@ -72,7 +72,12 @@ describe('what the page looked like', () => {
     )
     assert.ok(lcp !== null && lcp >= HERO_DELAY_MS)
 
-    assert.deepEqual(v.lcpElement, { selector: 'img#hero', type: 'image', url: `${site.url}/hero.png` })
+    const { rect, ...named } = v.lcpElement ?? { rect: undefined }
+    assert.deepEqual(named, { selector: 'img#hero', type: 'image', url: `${site.url}/hero.png` })
+    // The hero spans the 1350 px viewport at its 2:1 ratio, below the heading, banner and paragraph.
+    assert.ok(rect, 'the LCP element has its box')
+    assert.deepEqual([rect.x, rect.width, rect.height], [0, 1350, 675])
+    assert.ok(rect.y > 120, `hero top ${rect.y}: below the banner`)
     const moved = v.layoutShifts.filter((s) => s.selectors.includes('p#moved'))
     assert.ok(moved.length >= 1, JSON.stringify(v.layoutShifts))
     assert.ok(moved.every((s) => s.score > 0 && s.at > 0))

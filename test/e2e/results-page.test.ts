@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { chromiumArgs } from '../../src/browser/index.ts'
+import { formatMs } from '../../src/format/index.ts'
 import type { SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
 import { type DevCluster, startDev } from '../multiregion/dev-process.ts'
@@ -76,8 +77,16 @@ test('desktop: the map goes live, waterfalls match the request log, ratings are 
     // As text: tsx would name an inner function (`__name`), which the page does not define.
     await page.evaluate(`(() => {
       const seen = {}
+      const texts = {}
       window.markerStates = seen
+      window.rowTexts = texts
       new MutationObserver(() => {
+        for (const status of document.querySelectorAll('.row .row-status')) {
+          const node = status.closest('.row')?.dataset.node ?? ''
+          const list = texts[node] ?? (texts[node] = [])
+          const text = status.textContent ?? ''
+          if (list.at(-1) !== text) list.push(text)
+        }
         for (const marker of document.querySelectorAll('[data-testid="map-marker"]')) {
           const region = marker.dataset.region ?? ''
           const list = seen[region] ?? (seen[region] = [])
@@ -116,6 +125,25 @@ test('desktop: the map goes live, waterfalls match the request log, ratings are 
       assert.match((await marker.getAttribute('data-tone')) ?? '', /^(good|needs-improvement|poor)$/)
       assert.match((await marker.textContent()) ?? '', /LCP \d/)
     }
+    // Three regions on one machine share its load budget (one page load at a time here):
+    // the rows that wait for it say so, with their place in line, and never while loading.
+    const texts = await page.evaluate(
+      () => (window as unknown as { rowTexts: Record<string, string[]> }).rowTexts,
+    )
+    const queuedTexts = Object.values(texts)
+      .flat()
+      .filter((text) => text.startsWith('Queued'))
+    assert.ok(
+      queuedTexts.some((text) => /^Queued \(\d+ ahead\)$/.test(text)),
+      `row texts: ${JSON.stringify(texts)}`,
+    )
+    // The cold-start badge is the boot alone, as the row reports it, not the time spent queued.
+    for (const row of first.results) {
+      const badge = page.locator(`.row[data-node="${row.node}"] .badge--cold`)
+      if (row.cold) assert.equal(await badge.textContent(), `cold start ${formatMs(row.bootMs)}`)
+      else assert.equal(await badge.count(), 0)
+    }
+
     // Markers sit west to east as the cities do: Chicago, Frankfurt, Sydney.
     const xs = await Promise.all(
       REGIONS.map(async (region) => {
