@@ -225,6 +225,44 @@ test('an error page is measured but not rated: its vitals say "on an error page"
   }
 })
 
+test('the final screenshot outlines the LCP element where the page had it', async () => {
+  const run = await runTest(
+    dev.url,
+    { url: `${site.url}${FACTS.hero.path}`, regions: ['ord'] },
+    { timeoutMs: 90_000 },
+  )
+  const row = run.test.results[0]
+  assert.equal(row?.status, 'complete', JSON.stringify(row?.error))
+  assert.equal(row?.lcpElement?.selector, 'img#hero')
+  assert.deepEqual(row?.lcpElement?.rect, FACTS.hero.rect, 'the box the page laid the hero out at')
+  const viewport = row?.settings?.viewport
+  assert.ok(viewport && row?.artifacts?.screenshot, 'a screenshot with its viewport')
+  const page = await browser.newPage({ viewport: DESKTOP })
+  try {
+    await page.goto(`${dev.url}/tests/${run.test.id}`)
+    await page.locator('.row summary', { hasText: 'Final screenshot' }).click()
+    const image = page.getByTestId('screenshot').locator('img')
+    await image.evaluate((img) => (img as HTMLImageElement).decode())
+    const shotBox = await image.boundingBox()
+    const outline = await page.getByTestId('lcp-highlight').boundingBox()
+    assert.ok(shotBox && outline)
+    // The outline, mapped back from the drawn picture to the page's viewport, is the hero's box.
+    const scale = viewport.width / shotBox.width
+    const mapped = {
+      x: (outline.x - shotBox.x) * scale,
+      y: (outline.y - shotBox.y) * scale,
+      width: outline.width * scale,
+      height: outline.height * scale,
+    }
+    for (const key of ['x', 'y', 'width', 'height'] as const)
+      assert.ok(Math.abs(mapped[key] - FACTS.hero.rect[key]) <= 3, `${key}: ${JSON.stringify(mapped)}`)
+    await shot(page, 'desktop-screenshot')
+    assert.deepEqual(await seriousViolations(page), [])
+  } finally {
+    await page.close()
+  }
+})
+
 test('history lists both tests after a reload; two picked compare region by region', async () => {
   assert.ok(first, 'the desktop test ran')
   // Two runs per region: the rows show the median run and list both.

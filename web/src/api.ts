@@ -7,6 +7,7 @@
  *   const test = await getTest(created.id)                     // GET /api/tests/:id
  *   new EventSource(eventsUrl(created.id))                     // live rows
  */
+import type { Rect as Box } from '../../src/browser/element-script.ts'
 import type { RequestEntry } from '../../src/browser/types.ts'
 import type { ComparedMetric, MetricDiff } from '../../src/speedtest/compare.ts'
 import type { RegionResult as ServerRow, SpeedTest as ServerTest } from '../../src/speedtest/model.ts'
@@ -46,7 +47,7 @@ export type RegionResult = Omit<ServerRow, 'status' | 'entries'> & {
   entries?: Entry[]
   settings?: Settings
   artifacts?: { filmstrip?: Array<{ at: number; url: string }>; screenshot?: string; har?: string }
-  lcpElement?: { selector: string; type?: string; url?: string }
+  lcpElement?: { selector: string; type?: string; url?: string; rect?: Box }
 }
 
 export type SpeedTest = Omit<ServerTest, 'results'> & { results: RegionResult[] }

@@ -19,6 +19,7 @@ import { errorTitle } from '../../errors.ts'
 import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
 import { RunsTable } from '../runs/RunsTable.tsx'
+import { Screenshot } from '../screenshot/Screenshot.tsx'
 import { Waterfall } from '../waterfall/Waterfall.tsx'
 
 interface Props {
@@ -192,6 +193,14 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
 
       {result.artifacts?.filmstrip && result.artifacts.filmstrip.length > 0 ? (
         <Filmstrip frames={result.artifacts.filmstrip} endMs={filmstripEndMs} />
+      ) : null}
+
+      {result.artifacts?.screenshot ? (
+        <Screenshot
+          url={result.artifacts.screenshot}
+          viewport={result.settings?.viewport}
+          lcp={result.lcpElement}
+        />
       ) : null}
 
       {result.entries && result.entries.length > 0 ? (
