@@ -252,6 +252,11 @@ export const regionResultSchema = {
           requests: { type: 'integer' },
           transferBytes: { type: 'integer' },
           error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+          entries: {
+            type: 'array',
+            items: ref('RequestEntry'),
+            description: "this run's network log; absent on the median run, whose log is the row's entries",
+          },
         },
       },
     },

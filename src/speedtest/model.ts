@@ -79,6 +79,8 @@ export interface RunSummary {
   requests: number
   transferBytes: number
   error: MeasureError | null
+  /** This run's network log, for its waterfall; absent on the median run, whose log is the row's `entries`. */
+  entries?: RequestEntry[]
 }
 
 export type TestState = 'running' | 'done'

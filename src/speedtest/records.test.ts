@@ -30,6 +30,16 @@ it('keeps the network log beside the row and puts it back on a full read', () =>
   assert.equal(listed.entries, undefined)
 })
 
+it('keeps each run’s network log beside the row too, and puts it back on its run', () => {
+  const log = [{ url: 'https://example.com/', type: 'document', status: 200, start: 0, end: 55, bytes: 2048 }]
+  const run = { httpStatus: 200, metrics: result.metrics, requests: 1, transferBytes: 2048, error: null }
+  const repeated = { ...result, runCount: 2, medianRun: 0, runs: [run, { ...run, entries: log }] }
+  const row = toRowInput(repeated, 0)
+  assert.equal(JSON.stringify(row.body).includes('"entries"'), false, 'no log in the body')
+  assert.deepEqual(row.artifacts, { entries: result.entries, runEntries: [null, log] })
+  assert.deepEqual(fromStoredRow({ ...row, artifacts: row.artifacts ?? {} }), repeated)
+})
+
 it('reads a row with an unknown status as an error row, and fills missing fields', () => {
   const odd = fromStoredRow({
     node: 'n',

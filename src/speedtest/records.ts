@@ -1,7 +1,8 @@
 /**
  * How a speed test is kept in the store: each RegionResult becomes a row whose body is
  * the result minus its network log, which goes beside it as the `entries` artifact — so
- * lists stay small — and a full read puts the log back. Also the summary of a test that
+ * lists stay small — and a full read puts the log back. With repeat runs, every other
+ * run's log goes beside it the same way (`runEntries`, one per run). Also the summary of a test that
  * the history lists: per-region status and headline numbers, no waterfall.
  *
  *   toRowInput(result, 0)        // → { node, region, position: 0, status, body, artifacts: { entries } }
@@ -11,7 +12,7 @@
  * What comes back from the database is checked, not trusted: a row whose status is not
  * one we know reads as an error row rather than as nonsense.
  */
-import type { Metrics } from '../browser/types.ts'
+import type { Metrics, RequestEntry } from '../browser/types.ts'
 import type { JsonObject, RowInput, StoredRow, StoredTest } from '../store/index.ts'
 import {
   emptyMetrics,
@@ -43,14 +44,18 @@ export interface TestSummary {
 const STATUSES: readonly string[] = ['queued', 'starting', 'loading', 'complete', 'error']
 
 export function toRowInput(result: RegionResult, position: number): RowInput {
-  const { entries, node, region, ...body } = result
+  const { entries, node, region, runs, ...rest } = result
+  // Each run's network log goes beside the row too (`runEntries`, by run), never in its body.
+  const runEntries = runs?.some((run) => run.entries) ? runs.map((run) => run.entries ?? null) : undefined
+  const body = runs ? { ...rest, runs: runs.map(({ entries: _log, ...run }) => run) } : rest
+  const artifacts = { ...(entries ? { entries } : {}), ...(runEntries ? { runEntries } : {}) }
   return {
     node,
     region,
     position,
     status: result.status,
     body: body as JsonObject,
-    ...(entries ? { artifacts: { entries } } : {}),
+    ...(entries || runEntries ? { artifacts } : {}),
   }
 }
 
@@ -74,6 +79,13 @@ export function fromStoredRow(row: StoredRow): RegionResult {
   if (!known) result.error = { code: 'internal', message: `The stored row had status "${row.status}".` }
   const entries = row.artifacts.entries
   if (Array.isArray(entries)) result.entries = entries as RegionResult['entries']
+  const runEntries = row.artifacts.runEntries
+  if (Array.isArray(runEntries) && result.runs) {
+    result.runs = result.runs.map((run, i) => {
+      const log = runEntries[i]
+      return Array.isArray(log) ? { ...run, entries: log as RequestEntry[] } : run
+    })
+  }
   return result
 }
 

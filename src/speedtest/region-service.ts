@@ -158,12 +158,14 @@ export function toFinalUpdate(
       ? {
           runCount: measurements.length,
           medianRun: median,
-          runs: measurements.map((m) => ({
+          runs: measurements.map((m, i) => ({
             httpStatus: m.httpStatus,
             metrics: m.metrics,
             requests: m.requests,
             transferBytes: m.transferBytes,
             error: m.error,
+            // the median run's log is the row's own `entries`: not sent twice
+            ...(i === median ? {} : { entries: m.entries }),
           })),
         }
       : {}

@@ -282,6 +282,28 @@ test('history lists both tests after a reload; two picked compare region by regi
         (await table.locator('summary').textContent()) ?? '',
         new RegExp(`2 runs · the numbers above are run ${median}`),
       )
+      // The waterfall picks a run: the median first, the other run's own log a choice away.
+      const rowEl = page.locator(`.row[data-node="${row.node}"]`)
+      await rowEl.locator('.row-waterfall > summary').click()
+      const picker = rowEl.getByTestId('waterfall-run')
+      assert.equal(await picker.locator('option:checked').textContent(), `Run ${median} (median)`)
+      assert.equal(await rowEl.getByTestId('waterfall-row').count(), row.requests)
+      const other = row.medianRun === 0 ? 1 : 0
+      const otherRun = row.runs?.[other]
+      assert.ok(otherRun?.entries, 'the other run carries its network log')
+      assert.equal(otherRun.entries.length, otherRun.requests)
+      await picker.selectOption({ label: `Run ${other + 1}` })
+      assert.equal(await rowEl.getByTestId('waterfall-row').count(), otherRun.requests)
+      // Its bars are that run's timings, not the median's.
+      const titles = await rowEl
+        .locator('[data-testid="waterfall-row"] td span[title*="→"]')
+        .evaluateAll((bars) => bars.map((bar) => bar.getAttribute('title')))
+      assert.deepEqual(
+        titles,
+        otherRun.entries.map(
+          (e) => `${formatMs(e.start)} → ${e.end === null ? 'unfinished' : formatMs(e.end)}`,
+        ),
+      )
     }
     await page.goto(`${dev.url}/tests/${first.id}`)
     await page.getByRole('link', { name: 'History of this URL' }).click()

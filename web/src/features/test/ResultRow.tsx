@@ -20,7 +20,7 @@ import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
 import { RunsTable } from '../runs/RunsTable.tsx'
 import { Screenshot } from '../screenshot/Screenshot.tsx'
-import { Waterfall } from '../waterfall/Waterfall.tsx'
+import { RowWaterfall } from '../waterfall/RowWaterfall.tsx'
 
 interface Props {
   result: RegionResult
@@ -203,12 +203,7 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
         />
       ) : null}
 
-      {result.entries && result.entries.length > 0 ? (
-        <details class="row-waterfall">
-          <summary>Waterfall · {result.entries.length} requests</summary>
-          <Waterfall entries={result.entries} metrics={result.metrics} />
-        </details>
-      ) : null}
+      <RowWaterfall row={result} />
 
       {result.settings ? <p class="row-settings">{settingsText(result.settings)}</p> : null}
 
