@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { type ApiKeysOptions, installApiKeys } from './api-keys.ts'
+import { type ApiKeysOptions, installApiKeys, registerAccessRoute } from './api-keys.ts'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handling.ts'
 import { ApiError } from './errors.ts'
 import { historyRoutes } from './history-routes.ts'
@@ -78,6 +78,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerOpenApi(app, {
     readsNeedKey: (options.apiKeys?.keys.length ?? 0) > 0 && !!options.apiKeys?.protectReads,
   })
+
+  registerAccessRoute(app, options.apiKeys)
 
   const metrics = options.metrics ?? new NodeMetrics()
   metrics.watchPools(() => options.service.pools())

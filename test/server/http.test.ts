@@ -475,6 +475,13 @@ describe('API keys (WPS_API_KEYS)', () => {
     const { id } = accepted.json() as { id: string }
     assert.equal((await app.inject({ method: 'GET', url: `/api/tests/${id}` })).statusCode, 200)
     assert.equal((await app.inject({ method: 'GET', url: '/api/regions' })).statusCode, 200)
+    const access = await app.inject({ method: 'GET', url: '/api/access' })
+    assert.deepEqual(access.json(), { startNeedsKey: true, readsNeedKey: false })
+    const open = await node.server({})
+    assert.deepEqual((await open.inject({ method: 'GET', url: '/api/access' })).json(), {
+      startNeedsKey: false,
+      readsNeedKey: false,
+    })
   })
 
   it('with WPS_API_KEYS_READ, reads need the key too, but health and docs stay open', async () => {
@@ -500,6 +507,10 @@ describe('API keys (WPS_API_KEYS)', () => {
     })
     assert.equal(read.statusCode, 200)
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
+    // What needs a key stays open: the page asks before it offers the form.
+    const access = await app.inject({ method: 'GET', url: '/api/access' })
+    assert.equal(access.statusCode, 200)
+    assert.deepEqual(access.json(), { startNeedsKey: true, readsNeedKey: true })
     const doc = await app.inject({ method: 'GET', url: '/api/openapi.json' })
     assert.equal(doc.statusCode, 200)
     const openapi = doc.json() as {
