@@ -134,10 +134,28 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   throw new ApiError(response.status, code, message, Number.isFinite(retryAfter) ? retryAfter : null)
 }
 
-export function createTest(url: string, regions?: string[], runs = 1): Promise<CreatedTest> {
+/** What needs an API key on this server (`GET /api/access`). */
+export interface Access {
+  startNeedsKey: boolean
+  readsNeedKey: boolean
+}
+
+export async function getAccess(signal?: AbortSignal): Promise<Access> {
+  const body = await request<unknown>('/api/access', signal ? { signal } : {})
+  const access = isRecord(body) ? body : {}
+  return { startNeedsKey: access.startNeedsKey === true, readsNeedKey: access.readsNeedKey === true }
+}
+
+/** `headers` carries the API key's authorization on a deploy that needs one (features/form/api-key.ts). */
+export function createTest(
+  url: string,
+  regions?: string[],
+  runs = 1,
+  headers: Record<string, string> = {},
+): Promise<CreatedTest> {
   return request<CreatedTest>('/api/tests', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ url, ...(regions ? { regions } : {}), ...(runs > 1 ? { runs } : {}) }),
   })
 }

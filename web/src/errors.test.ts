@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { errorTitle, submitErrorText } from './errors.ts'
+import { apiKeyErrorText, errorTitle, submitErrorText } from './errors.ts'
 
 test('each known error code has a friendly title, unknown ones a generic one', () => {
   assert.equal(errorTitle('dns_failure'), 'Domain not found')
@@ -25,4 +25,11 @@ test('other refusals show the server message as is', () => {
     submitErrorText('blocked_address', '10.0.0.5 is a private address.', null),
     '10.0.0.5 is a private address.',
   )
+})
+
+test('an API key refusal says in plain words whether the key was missing or wrong, without header names', () => {
+  assert.match(apiKeyErrorText(false), /needs an API key/)
+  assert.match(apiKeyErrorText(true), /did not accept that API key/)
+  for (const text of [apiKeyErrorText(false), apiKeyErrorText(true)])
+    assert.doesNotMatch(text, /Bearer|Authorization/)
 })

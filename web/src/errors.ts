@@ -5,6 +5,7 @@
  *
  *   errorTitle('dns_failure')                       // "Domain not found"
  *   submitErrorText('rate_limited', 'Slow down', 12) // "Slow down. Try again in 12 s."
+ *   apiKeyErrorText(true)                           // "This server did not accept that API key. …"
  */
 
 const titles: Record<string, string> = {
@@ -27,6 +28,7 @@ const titles: Record<string, string> = {
   internal: 'Something went wrong on our side',
   unknown_region: 'Unknown region',
   rate_limited: 'Too many tests started',
+  unauthorized: 'API key needed',
   not_found: 'Not found',
 }
 
@@ -44,4 +46,11 @@ export function submitErrorText(code: string, message: string, retryAfterSeconds
     return `${reason.replace(/\.?$/, '.')} Try again ${wait}.`
   }
   return detail
+}
+
+/** The inline message for a start refused for its API key: missing, or not one this server knows. */
+export function apiKeyErrorText(keyWasSent: boolean): string {
+  return keyWasSent
+    ? 'This server did not accept that API key. Check it, or ask whoever runs this server for a valid one.'
+    : 'This server needs an API key to start a test. Enter your key in the API key field.'
 }

@@ -3,14 +3,18 @@
  * picker. It checks the obvious locally, then `POST /api/tests`; a refusal from
  * the server (invalid_url, blocked_address, unknown_region, rate_limited) is
  * shown inline under the input exactly like a local one. On success it
- * navigates to the test's permalink, where the rows come alive.
+ * navigates to the test's permalink, where the rows come alive. On a deploy that
+ * needs an API key (`GET /api/access`, or a 401 the page did not expect) it shows an
+ * API key field; the key is kept in this browser (api-key.ts) and sent as the API's
+ * Bearer authorization, and a refused key is said so in words.
  *
  *   <UrlForm initialUrl={test?.url} regions={members} />
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { ApiError, createTest, type RegionInfo } from '../../api.ts'
-import { submitErrorText } from '../../errors.ts'
+import { ApiError, createTest, getAccess, type RegionInfo } from '../../api.ts'
+import { apiKeyErrorText, submitErrorText } from '../../errors.ts'
 import { navigate, testPath } from '../../routes.ts'
+import { authorization, loadApiKey, saveApiKey } from './api-key.ts'
 import { RegionPicker, uniqueRegions } from './RegionPicker.tsx'
 import { checkUrl } from './url.ts'
 
@@ -25,12 +29,25 @@ export function UrlForm({ initialUrl, regions }: Props) {
   const [busy, setBusy] = useState(false)
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [runs, setRuns] = useState(1)
+  const [needsKey, setNeedsKey] = useState(false)
+  const [apiKey, setApiKey] = useState(loadApiKey)
   const input = useRef<HTMLInputElement>(null)
+  const keyInput = useRef<HTMLInputElement>(null)
   const regionNames = uniqueRegions(regions).map((info) => info.region)
 
   useEffect(() => {
     if (initialUrl) setValue(initialUrl)
   }, [initialUrl])
+
+  useEffect(() => {
+    const abort = new AbortController()
+    // An older server has no /api/access: then a 401 is how the page learns.
+    getAccess(abort.signal).then(
+      (access) => setNeedsKey(access.startNeedsKey),
+      () => {},
+    )
+    return () => abort.abort()
+  }, [])
 
   // Every region is chosen by default, including ones that join later.
   const known = useRef(new Set<string>())
@@ -41,9 +58,9 @@ export function UrlForm({ initialUrl, regions }: Props) {
     setSelected((current) => new Set([...current, ...fresh]))
   }, [regionNames.join(',')])
 
-  const fail = (message: string) => {
+  const fail = (message: string, field: 'url' | 'key' = 'url') => {
     setError(message)
-    input.current?.focus()
+    ;(field === 'key' ? keyInput : input).current?.focus()
   }
 
   const submit = async (event: Event) => {
@@ -53,6 +70,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
     if (!check.ok) return fail(check.message)
     const chosen = regionNames.filter((name) => selected.has(name))
     if (regionNames.length > 1 && chosen.length === 0) return fail('Choose at least one region.')
+    if (needsKey && !apiKey.trim()) return fail(apiKeyErrorText(false), 'key')
     setError(null)
     setBusy(true)
     try {
@@ -61,10 +79,17 @@ export function UrlForm({ initialUrl, regions }: Props) {
         check.url,
         chosen.length < regionNames.length ? chosen : undefined,
         runs,
+        needsKey ? authorization(apiKey) : {},
       )
+      if (needsKey) saveApiKey(apiKey)
       navigate(testPath(created.id))
     } catch (cause) {
-      if (cause instanceof ApiError) fail(submitErrorText(cause.code, cause.message, cause.retryAfterSeconds))
+      if (cause instanceof ApiError && cause.code === 'unauthorized') {
+        const sent = needsKey && apiKey.trim() !== ''
+        setNeedsKey(true)
+        fail(apiKeyErrorText(sent), 'key')
+      } else if (cause instanceof ApiError)
+        fail(submitErrorText(cause.code, cause.message, cause.retryAfterSeconds))
       else fail('Something went wrong starting the test. Please try again.')
     } finally {
       setBusy(false)
@@ -111,6 +136,29 @@ export function UrlForm({ initialUrl, regions }: Props) {
           {busy ? 'Starting…' : 'Go'}
         </button>
       </div>
+      {needsKey ? (
+        <div class="api-key">
+          <label for="api-key">API key</label>
+          <input
+            ref={keyInput}
+            id="api-key"
+            name="api-key"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            value={apiKey}
+            onInput={(event) => {
+              setApiKey(event.currentTarget.value)
+              if (error) setError(null)
+            }}
+            aria-describedby="api-key-help"
+            disabled={busy}
+          />
+          <span id="api-key-help" class="api-key-help">
+            This server needs a key to start tests; it is kept in this browser.
+          </span>
+        </div>
+      ) : null}
       {error ? (
         <p id="url-error" class="form-error" role="alert">
           {error}
