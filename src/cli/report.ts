@@ -26,7 +26,7 @@ export function progressLine(result: RegionResult): string {
   if (result.status === 'complete')
     return `${result.region}  ${statusText('complete')}: load ${formatMs(result.metrics.load)}${cold}`
   const run = result.run && result.runCount ? ` (run ${result.run} of ${result.runCount})` : ''
-  return `${result.region}  ${statusText(result.status)}${run}`
+  return `${result.region}  ${statusText(result.status, result.queuePosition)}${run}`
 }
 
 export function resultTable(test: SpeedTest): string {
