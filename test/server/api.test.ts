@@ -55,7 +55,8 @@ describe('HTTP API', () => {
 
     const events = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done')
     const statuses = events.filter((e) => e.event === 'region').map((e) => (e.data as RegionResult).status)
-    assert.equal(statuses[0], 'starting')
+    // Queued first when the machine's load budget is taken (other processes on this machine measure too).
+    assert.ok(['starting', 'queued'].includes(statuses[0] ?? ''), `saw ${statuses.join(',')}`)
     assert.ok(statuses.includes('loading'), `saw ${statuses.join(',')}`)
     assert.equal(statuses.at(-1), 'complete')
     const done = events.at(-1)?.data as SpeedTest
