@@ -35,6 +35,8 @@ export interface TimedNavInput {
   lateWindowMs?: number
   /** The device to emulate (default desktop). */
   device?: DeviceName
+  /** Also a warm-cache second load in the same context, inside the same machine-budget slot. */
+  repeatView?: boolean
 }
 
 export type TimedNavMessage =
@@ -89,6 +91,7 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
       visuals: { device: input.device === 'mobile' ? 'mobile' : 'desktop' },
+      repeatView: input.repeatView === true,
       onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
       ...(lateWindowMs > 0
         ? {
