@@ -14,7 +14,9 @@
  * It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
  * call had to launch it), `{ type: 'loading' }` when the navigation starts and, with a
  * late window (`lateWindowMs` > 0), `{ type: 'first', measurement }` with the numbers at
- * `load` + settle; the measurement it returns then includes what came after `load`.
+ * `load` + settle; the measurement it returns then includes what came after `load`. With
+ * `repeatView` the browser then loads the URL again in the same context (warm cache) before
+ * the call returns, so the repeat view holds the same machine-budget slot as the first.
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
