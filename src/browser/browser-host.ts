@@ -13,7 +13,8 @@
  */
 import { browserCrashedError } from './errors.ts'
 import { type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
-import { failedMeasurement, type MeasureOptions, measureInSlot } from './measure.ts'
+import { failedMeasurement, type MeasureOptions } from './measure.ts'
+import { measureViews } from './repeat-view.ts'
 import { closeSlot, openSlot, type Slot } from './slot.ts'
 import type { Measurement } from './types.ts'
 
@@ -96,7 +97,8 @@ export class BrowserHost {
       throw error
     }
     try {
-      return await measureInSlot(slot, url, opts, this.#gone.signal, this.#proxyServer)
+      // The first view, and with `repeatView` a second, warm one in the same context (repeat-view.ts).
+      return await measureViews(slot, url, opts, this.#gone.signal, this.#proxyServer)
     } finally {
       this.#retire(slot)
     }

@@ -115,6 +115,7 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
         screenshot: screenshot?.data ?? null,
         speedIndex: progress?.speedIndex ?? null,
         visuallyComplete: progress?.visuallyComplete ?? null,
+        frameTimes: timed.filter((f) => f.at >= 0).map((f) => Math.round(f.at * 10) / 10),
         lcpElement: report.lcp,
         layoutShifts: report.shifts.map((s) => ({
           score: Math.round(s.score * 10_000) / 10_000,

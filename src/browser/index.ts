@@ -7,6 +7,7 @@
  */
 export { BrowserHost, type BrowserHostOptions } from './browser-host.ts'
 export { CHROME_CANDIDATES, findChrome } from './chrome-path.ts'
+export { type ComputeOptions, computeMeasurement } from './compute.ts'
 export {
   DEVICE_NAMES,
   type DeviceName,
@@ -18,9 +19,23 @@ export {
 export type { ElementReport, LayoutShiftReport, LcpElement, Rect } from './element-script.ts'
 export { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
 export { startVisuals, thinFilmstrip, type VisualOptions, withVisuals } from './frames.ts'
+export {
+  GATHERED_VERSION,
+  type GatheredLoad,
+  gatheredLoad,
+  type ParsedGathered,
+  parseGathered,
+} from './gathered.ts'
 export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
 export { type MeasureOptions, SETTLE, type Settle } from './measure.ts'
-export { computeCls, computeFcp, computeLcp, computeMetrics, computeTbt } from './metrics.ts'
+export {
+  computeCls,
+  computeFcp,
+  computeLcp,
+  computeMetrics,
+  computeTbt,
+  type MetricOptions,
+} from './metrics.ts'
 export type { NetworkEvent } from './network-events.ts'
 export { type NetworkSummary, summariseNetwork } from './network-summary.ts'
 export { speedIndexOf, type TimedFrame, type VisualProgress } from './speed-index.ts'

@@ -1,6 +1,8 @@
 /**
  * One measurement in a prepared slot: navigate, wait for the end of the page load,
- * gather raw data, compute. The end of a page load is the `load` event, then at
+ * gather raw data, compute. What is gathered is kept as a gathered load (gathered.ts)
+ * and every number is computed from it by `computeMeasurement` (compute.ts), the same
+ * code that recomputes a stored load offline; the measurement carries it (`gathered`). The end of a page load is the `load` event, then at
  * least 50 ms, 50 ms without a request in flight, the first contentful paint, and no
  * finished image still waiting to become the LCP entry (up to 300 ms), capped at 2 s.
  * Everything runs under the hard `timeoutMs`; a timeout still reports what had been
@@ -28,23 +30,21 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
 import { askProxyWhyUnreachable, proxyUrlFromSwitch } from '../net/ask-proxy.ts'
+import { computeMeasurement } from './compute.ts'
 import {
   browserCrashedError,
   documentProxyErrno,
-  downloadError,
-  failureTextFor,
-  httpError,
   navigationError,
   navigationLoopError,
   pageUnresponsiveError,
   timeoutError,
-  upstreamError,
 } from './errors.ts'
-import { startVisuals, type VisualOptions, withVisuals } from './frames.ts'
+import { startVisuals, type VisualOptions } from './frames.ts'
+import { type GatheredLoad, gatheredLoad } from './gathered.ts'
 import { type LateWindow, observeLateWindow } from './late-window.ts'
-import { computeMetrics, roundMetrics } from './metrics.ts'
+import { computeMetrics } from './metrics.ts'
 import type { NetworkLog } from './network-log.ts'
-import { type NetworkSummary, summariseNetwork } from './network-summary.ts'
+import { summariseNetwork } from './network-summary.ts'
 import {
   asRawPageMetrics,
   LCP_PENDING_EXPRESSION,
@@ -52,7 +52,7 @@ import {
   READ_EXPRESSION,
 } from './page-script.ts'
 import type { Slot } from './slot.ts'
-import type { MeasureError, Measurement } from './types.ts'
+import type { MeasureError, Measurement, Visuals } from './types.ts'
 
 export interface MeasureOptions {
   /** Hard limit for the whole page load, navigation included. */
@@ -69,6 +69,8 @@ export interface MeasureOptions {
   onFirstNumbers?: (first: Measurement) => void
   /** Device emulated and filmstrip recorded (frames.ts); default desktop with a filmstrip. */
   visuals?: VisualOptions
+  /** After the first view, load the URL again in the same context, warm cache (repeat-view.ts). */
+  repeatView?: boolean
 }
 
 /** When a loaded page counts as finished: see the module comment. */
@@ -136,11 +138,12 @@ export async function measureInSlot(
 
   try {
     const first = await firstNumbers(slot, url, opts, deadline, interrupted, ended.signal, proxyServer)
-    if (!opts.late || first.loadAt === undefined || first.measurement.error) {
-      return withVisuals(first.measurement, await recording.finish(first.visualsOk))
+    const firstMeasurement = computeMeasurement(first.gathered)
+    if (!opts.late || first.loadAt === undefined || firstMeasurement.error) {
+      return finished(first.gathered, await recording.finish(first.visualsOk))
     }
     // The filmstrip goes on through the late window (a late hero is part of what the page looked like).
-    opts.onFirstNumbers?.(first.measurement)
+    opts.onFirstNumbers?.(firstMeasurement)
     const late = await Promise.race([
       observeLateWindow(slot, first.loadAt, opts.late, ended.signal),
       interrupted,
@@ -148,11 +151,11 @@ export async function measureInSlot(
     if (late !== undefined && late.kind === 'aborted') throw opts.signal?.reason
     // The browser went away mid-window: the first numbers are all there will be.
     if (late !== undefined && late.kind === 'crashed') {
-      return withVisuals(first.measurement, await recording.finish(false))
+      return finished(first.gathered, await recording.finish(false))
     }
     // A timeout or a loop ends the window early; the page is read as it is now.
-    const final = await withLateNumbers(slot, first.measurement)
-    return withVisuals(final, await recording.finish(true))
+    const final = await withLateEntries(slot, first.gathered)
+    return finished(final, await recording.finish(true))
   } finally {
     ended.abort()
   }
@@ -167,7 +170,7 @@ async function firstNumbers(
   interrupted: Promise<Interrupt>,
   endedSignal: AbortSignal,
   proxyServer: string | undefined,
-): Promise<{ measurement: Measurement; visualsOk: boolean; loadAt?: number }> {
+): Promise<{ gathered: GatheredLoad; visualsOk: boolean; loadAt?: number }> {
   let error: MeasureError | null = null
   let interrupt: Interrupt | undefined
   let navigationFailed = false
@@ -210,11 +213,9 @@ async function firstNumbers(
     error = navigationLoopError(interrupt.documents.length - 1, interrupt.documents.at(-1) ?? url)
   }
 
-  const network = summariseNetwork(slot.log.events)
   const unreachable = interrupt
     ? null
-    : await unreachableBehindProxy(slot, network, url, navigationErrorText, proxyServer)
-  if (unreachable) error = upstreamError(unreachable)
+    : await unreachableBehindProxy(slot, url, navigationErrorText, proxyServer)
 
   // After a failed navigation the page shows Chromium's (or the proxy's) error page: its paints are not the site's.
   const pageIsTheSite = !navigationFailed && !unreachable && interrupt?.kind !== 'crashed'
@@ -231,48 +232,49 @@ async function firstNumbers(
     }
   }
   if (unresponsive && (error === null || error.code === 'timeout')) error = pageUnresponsiveError()
-  if (navigationErrorText && !unreachable)
-    error = downloadError(slot.log.events, navigationErrorText) ?? error
-  if (unreachable) asIfDirect(network, failureTextFor(unreachable))
-  const httpStatus = network.document?.status ?? null
-  // A 4xx/5xx with an empty body also surfaces as a navigation error; the status says more.
-  if (httpStatus !== null && httpStatus >= 400 && (error === null || error.code === 'navigation_failed')) {
-    error = httpError(httpStatus)
-  }
-  // After client-side navigations (meta refresh, script) the page ended up elsewhere: say where.
-  const documents = interrupt?.kind === 'loop' ? interrupt.documents : slot.documents()
-  const finalUrl = documents.length > 1 ? (documents.at(-1) ?? null) : (network.document?.url ?? null)
-  const measurement: Measurement = {
-    httpStatus,
-    finalUrl,
-    metrics: roundMetrics(computeMetrics(raw)),
-    requests: network.requests,
-    transferBytes: network.transferBytes,
-    entries: network.entries,
-    ...(network.startedAt === null ? {} : { startedAt: network.startedAt }),
-    error,
-  }
+  // Everything from here on is computed from what was gathered (compute.ts), live and offline alike.
+  const gathered = gatheredLoad({
+    url,
+    events: slot.log.events,
+    page: raw,
+    documents: interrupt?.kind === 'loop' ? interrupt.documents : slot.documents(),
+    ended: {
+      error,
+      ...(navigationErrorText === undefined ? {} : { navigationErrorText }),
+      ...(unreachable ? { unreachable } : {}),
+    },
+  })
   const visualsOk = pageIsTheSite && raw !== null && !unresponsive
-  return interrupt ? { measurement, visualsOk } : { measurement, visualsOk, loadAt }
+  return interrupt ? { gathered, visualsOk } : { gathered, visualsOk, loadAt }
 }
 
 /**
- * The first measurement brought up to date after the late window: the page's entries
+ * The first gathered load brought up to date after the late window: the page's entries
  * read again (or, from a page that no longer answers, its last pushed snapshot) and
- * the network log summarised again, so late requests count too.
+ * the network log taken again, so late requests count too.
  */
-async function withLateNumbers(slot: Slot, first: Measurement): Promise<Measurement> {
+async function withLateEntries(slot: Slot, first: GatheredLoad): Promise<GatheredLoad> {
   const read = await evaluate(slot.session, READ_EXPRESSION, READ_TIMEOUT_MS)
   const raw = (read.ok ? asRawPageMetrics(read.value) : null) ?? slot.snapshot()
   if (!raw) return first
-  const network = summariseNetwork(slot.log.events)
-  return {
-    ...first,
-    metrics: roundMetrics(computeMetrics(raw)),
-    requests: network.requests,
-    transferBytes: network.transferBytes,
-    entries: network.entries,
+  return gatheredLoad({ ...first, events: slot.log.events, page: raw })
+}
+
+/**
+ * The measurement as it leaves the browser: computed from the gathered load, with what
+ * the page looked like, and the gathered load itself (Speed Index and visually complete
+ * included, computed from frames too large to keep) so it can be computed again.
+ */
+function finished(load: GatheredLoad, visuals: Visuals): Measurement {
+  const gathered: GatheredLoad = {
+    ...load,
+    visual: {
+      speedIndex: visuals.speedIndex,
+      visuallyComplete: visuals.visuallyComplete,
+      frameTimes: visuals.frameTimes ?? [],
+    },
   }
+  return { ...computeMeasurement(gathered), visuals, gathered }
 }
 
 /**
@@ -284,7 +286,6 @@ async function withLateNumbers(slot: Slot, first: Measurement): Promise<Measurem
  */
 async function unreachableBehindProxy(
   slot: Slot,
-  network: NetworkSummary,
   url: string,
   navigationErrorText: string | undefined,
   proxyServer: string | undefined,
@@ -292,7 +293,7 @@ async function unreachableBehindProxy(
   const fromHeader = documentProxyErrno(slot.log.events)
   if (fromHeader) return fromHeader
   if (!navigationErrorText?.includes('ERR_TUNNEL_CONNECTION_FAILED')) return null
-  const target = network.document?.url ?? url
+  const target = summariseNetwork(slot.log.events).document?.url ?? url
   const proxy = proxyServer ? proxyUrlFromSwitch(proxyServer) : null
   return proxy ? askProxyWhyUnreachable(proxy, target) : null
 }
@@ -314,19 +315,6 @@ function settleLoad(
     },
   }
   return settle(slot.log, page, loadAt, { ...SETTLE, ...opts.settle }, signal)
-}
-
-/** The proxy's error answer stands for a connection that failed: record it as Chromium would have. */
-function asIfDirect(network: NetworkSummary, failure: string): void {
-  const documentEntry = network.entries.findLast(
-    (entry) => entry.type === 'document' && entry.url === network.document?.url,
-  )
-  if (!network.document || !documentEntry) return
-  network.transferBytes -= documentEntry.bytes
-  documentEntry.bytes = 0
-  documentEntry.status = null
-  documentEntry.failure = failure
-  network.document.status = null
 }
 
 async function navigate(session: CDPSession, url: string): Promise<{ loaderId: string; errorText?: string }> {

@@ -49,14 +49,18 @@ export function computeCls(shifts: readonly RawLayoutShift[]): number {
   return largest
 }
 
-/** Sum over long tasks after FCP of the time beyond 50 ms. `null` without an FCP. */
-export function computeTbt(tasks: readonly RawLongTask[], fcp: number | null): number | null {
+/** Sum over long tasks after FCP of the time beyond 50 ms (`thresholdMs`). `null` without an FCP. */
+export function computeTbt(
+  tasks: readonly RawLongTask[],
+  fcp: number | null,
+  thresholdMs = BLOCKING_THRESHOLD_MS,
+): number | null {
   if (fcp === null) return null
   let total = 0
   for (const task of tasks) {
     const end = task.startTime + task.duration
     const duration = end - Math.max(task.startTime, fcp)
-    if (duration > BLOCKING_THRESHOLD_MS) total += duration - BLOCKING_THRESHOLD_MS
+    if (duration > thresholdMs) total += duration - thresholdMs
   }
   return total
 }
@@ -67,7 +71,16 @@ export function computeFcp(paint: readonly RawPaint[]): number | null {
 
 const reached = (ms: number | undefined): number | null => (ms !== undefined && ms > 0 ? ms : null)
 
-export function computeMetrics(raw: RawPageMetrics | null): Metrics {
+/**
+ * Choices a metric is computed with. The defaults are the standard definitions; another
+ * value computes another metric from the same gathered entries (`wps recompute`).
+ */
+export interface MetricOptions {
+  /** A long task blocks for its time beyond this (Lighthouse: 50 ms). */
+  tbtThresholdMs?: number
+}
+
+export function computeMetrics(raw: RawPageMetrics | null, options: MetricOptions = {}): Metrics {
   const fcp = raw ? computeFcp(raw.paint) : null
   const nav = raw?.navigation
   return {
@@ -75,7 +88,7 @@ export function computeMetrics(raw: RawPageMetrics | null): Metrics {
     fcp,
     lcp: raw ? computeLcp(raw.lcp) : null,
     cls: raw ? computeCls(raw.layoutShifts) : null,
-    tbt: raw ? computeTbt(raw.longTasks, fcp) : null,
+    tbt: raw ? computeTbt(raw.longTasks, fcp, options.tbtThresholdMs) : null,
     domContentLoaded: reached(nav?.domContentLoadedEventStart),
     load: reached(nav?.loadEventStart),
   }

@@ -25,6 +25,8 @@ export interface CdpResponse {
   protocol?: string
   mimeType?: string
   timing?: ResourceTiming
+  /** Served from the context's HTTP cache (a repeat view): nothing, or a revalidation, on the wire. */
+  fromDiskCache?: boolean
 }
 /** CDP `Network.ResourceTiming`: `requestTime` in seconds, the rest ms after it (-1: did not happen). */
 export interface ResourceTiming {
@@ -61,12 +63,18 @@ export interface LoadingFailed {
   errorText: string
 }
 
+/** Chromium served the request from its memory cache: no response event follows with bytes. */
+export interface RequestServedFromCache {
+  requestId: string
+}
+
 export type NetworkEvent =
   | { method: 'Network.requestWillBeSent'; params: RequestWillBeSent }
   | { method: 'Network.responseReceived'; params: ResponseReceived }
   | { method: 'Network.dataReceived'; params: DataReceived }
   | { method: 'Network.loadingFinished'; params: LoadingFinished }
   | { method: 'Network.loadingFailed'; params: LoadingFailed }
+  | { method: 'Network.requestServedFromCache'; params: RequestServedFromCache }
 
 /** `data:` and `blob:` URLs never touch the network, so they are not requests of the load. */
 export const isNetworkUrl = (url: string): boolean => !/^(data|blob):/i.test(url)

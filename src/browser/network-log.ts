@@ -31,6 +31,9 @@ export class NetworkLog {
       this.#record({ method: 'Network.loadingFinished', params })
       this.#inFlight.delete(params.requestId)
     })
+    session.on('Network.requestServedFromCache', (params) =>
+      this.#record({ method: 'Network.requestServedFromCache', params }),
+    )
     session.on('Network.loadingFailed', (params) => {
       this.#record({ method: 'Network.loadingFailed', params })
       this.#inFlight.delete(params.requestId)

@@ -13,7 +13,8 @@
  * an entry is listed as failed, with no status and no bytes, as a direct failure would be.
  *
  * Each entry also carries what a waterfall shows: method, protocol, priority, MIME type,
- * initiator, decoded body size and the HAR timing phases (timings.ts).
+ * initiator, decoded body size and the HAR timing phases (timings.ts); `fromCache` when
+ * Chromium answered it from the context's cache (a repeat view), not the network.
  */
 import { failureTextFor, responseProxyErrno } from './errors.ts'
 import {
@@ -71,6 +72,7 @@ export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummar
     o.entry.status = response.status
     if (response.protocol) o.entry.protocol = response.protocol
     if (response.mimeType) o.entry.mimeType = response.mimeType
+    if (response.fromDiskCache) o.entry.fromCache = true
   }
 
   for (const event of events) {
@@ -125,6 +127,9 @@ export function summariseNetwork(events: readonly NetworkEvent[]): NetworkSummar
       case 'Network.loadingFinished':
         settle(o, event.params.timestamp, event.params.encodedDataLength)
         open.delete(event.params.requestId)
+        break
+      case 'Network.requestServedFromCache':
+        o.entry.fromCache = true
         break
       case 'Network.loadingFailed':
         o.entry.failure = event.params.errorText

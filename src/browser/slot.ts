@@ -45,7 +45,20 @@ export interface Slot {
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
   const context = await browser.createBrowserContext(contextOptions)
   try {
-    const page = await context.newPage()
+    return await openSlotIn(context)
+  } catch (error) {
+    await context.close().catch(() => {})
+    throw error
+  }
+}
+
+/**
+ * A slot on a new page of an existing context: what a repeat view measures in, sharing
+ * the first view's cache, cookies and sockets. Close it with `closeSlotPage`.
+ */
+export async function openSlotIn(context: BrowserContext): Promise<Slot> {
+  const page = await context.newPage()
+  try {
     const session = await page.createCDPSession()
     const log = new NetworkLog(session)
     const loadedAt = new Map<string, number>()
@@ -117,11 +130,16 @@ export async function openSlot(browser: Browser, contextOptions: BrowserContextO
       snapshot: () => snapshot,
     }
   } catch (error) {
-    await context.close().catch(() => {})
+    await page.close().catch(() => {})
     throw error
   }
 }
 
 export async function closeSlot(slot: Slot): Promise<void> {
   await slot.context.close()
+}
+
+/** Closes the slot's page only; its context (and cache) stays. */
+export async function closeSlotPage(slot: Slot): Promise<void> {
+  await slot.page.close()
 }

@@ -7,6 +7,7 @@
 
 import type { DeviceName, Viewport } from './devices.ts'
 import type { LayoutShiftReport, LcpElement } from './element-script.ts'
+import type { GatheredLoad } from './gathered.ts'
 
 /** Timings in milliseconds from navigation start; `cls` is unitless. `null` = not measured. */
 export interface Metrics {
@@ -49,6 +50,8 @@ export interface RequestEntry {
   decodedBytes?: number
   /** Where the time went, as HAR 1.2 phases (timings.ts). */
   timings?: RequestTimings
+  /** Answered from the browser's cache (memory or disk), not the network: a repeat view's cached resources. */
+  fromCache?: boolean
 }
 
 /**
@@ -101,6 +104,10 @@ export interface Measurement {
   error: MeasureError | null
   /** What the page looked like and on which device (frames.ts). */
   visuals?: Visuals
+  /** The raw data the numbers were computed from (gathered.ts), to compute them again later. */
+  gathered?: GatheredLoad
+  /** With `repeatView`: a second load of the same URL in the same context, warm cache (repeat-view.ts). */
+  repeatView?: Measurement
 }
 
 /** One filmstrip frame (frames.ts). */
@@ -127,4 +134,6 @@ export interface Visuals {
   visuallyComplete: number | null
   lcpElement: LcpElement | null
   layoutShifts: LayoutShiftReport[]
+  /** ms from navigation start of every frame painted (the filmstrip keeps fewer), for the gathered load. */
+  frameTimes?: number[]
 }

@@ -7,6 +7,7 @@
  *   wps run <url> [--region R] [--runs N] [--json]
  *   wps dev --regions ord,fra,syd   a local multi-region cluster
  *   wps regions                     the region catalogue
+ *   wps recompute <id>              a stored test's numbers computed again from its gathered data
  *   wps runner                      started by pool backends, not by people
  */
 import { UsageError } from './args.ts'
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).run,
   dev: async () => (await import('./dev.ts')).dev,
   regions: async () => (await import('./regions.ts')).regions,
+  recompute: async () => (await import('./recompute.ts')).recompute,
   runner: async () => (await import('./runner.ts')).runner,
 }
 

@@ -44,19 +44,30 @@ export function resultTable(test: SpeedTest): string {
     'requests',
     'bytes',
   ]
-  const rows = test.results.map((r) => [
-    r.region,
-    r.status === 'error' ? (r.error?.code ?? 'error') : r.status,
-    formatCount(r.httpStatus),
-    formatMs(r.metrics.ttfb),
-    formatMs(r.metrics.fcp),
-    formatMs(r.metrics.lcp),
-    formatCls(r.metrics.cls),
-    formatMs(r.metrics.tbt),
-    formatMs(r.metrics.domContentLoaded),
-    formatMs(r.metrics.load),
-    formatCount(r.requests),
-    formatBytes(r.transferBytes),
+  const numbers = (n: Pick<RegionResult, 'httpStatus' | 'metrics' | 'requests' | 'transferBytes'>) => [
+    formatCount(n.httpStatus),
+    formatMs(n.metrics.ttfb),
+    formatMs(n.metrics.fcp),
+    formatMs(n.metrics.lcp),
+    formatCls(n.metrics.cls),
+    formatMs(n.metrics.tbt),
+    formatMs(n.metrics.domContentLoaded),
+    formatMs(n.metrics.load),
+    formatCount(n.requests),
+    formatBytes(n.transferBytes),
+  ]
+  // A repeat view (warm cache) sits on the line below its row's first view.
+  const rows = test.results.flatMap((r) => [
+    [r.region, r.status === 'error' ? (r.error?.code ?? 'error') : r.status, ...numbers(r)],
+    ...(r.repeatView
+      ? [
+          [
+            r.region,
+            r.repeatView.error ? `repeat: ${r.repeatView.error.code}` : 'repeat view',
+            ...numbers(r.repeatView),
+          ],
+        ]
+      : []),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
   const line = (cells: string[]) =>
@@ -65,9 +76,16 @@ export function resultTable(test: SpeedTest): string {
       .join('  ')
       .trimEnd()
   const errors = test.results.filter((r) => r.error).map((r) => `${r.region}: ${r.error?.message}`)
+  const cached = test.results.flatMap((r) =>
+    r.repeatView && !r.repeatView.error
+      ? [
+          `${r.region} repeat view: ${r.repeatView.cachedRequests} of ${r.repeatView.requests} requests from the browser's cache`,
+        ]
+      : [],
+  )
   const runCount = test.results.find((r) => r.runCount)?.runCount
   const title = runCount ? `${test.url}  (each region: the median of ${runCount} runs, by load)` : test.url
-  return [title, line(header), ...rows.map(line), ...errors].join('\n')
+  return [title, line(header), ...rows.map(line), ...cached, ...errors].join('\n')
 }
 
 /** Exit 0 only when every region completed with an HTTP status below 400 and within its budget, if any. */

@@ -1,6 +1,6 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--har FILE]
- * [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--repeat-view] [--json]
+ * [--har FILE] [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
  * Progress goes to stderr, each line with the time since the start; the result to stdout (a
  * table, or with --json exactly what `GET /api/tests/:id` returns); with --har the test as a
  * HAR 1.2 file, as `GET /api/tests/:id/har` gives it. Exit codes are usage.ts's EXIT_CODES: 0
@@ -60,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     verbose: 'flag',
     budget: 'value',
     junit: 'value',
+    'repeat-view': 'flag',
   })
   if (positionals.length !== 1)
     throw new UsageError('wps run needs exactly one URL, e.g. `wps run example.com`.')
@@ -110,6 +111,7 @@ export async function run(argv: string[]): Promise<number> {
       budget,
       device,
       connectivity,
+      ...(options['repeat-view'] ? { repeatView: true } : {}),
     })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)

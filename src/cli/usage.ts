@@ -19,10 +19,11 @@ export const USAGE = `World Page Speed — watch a page load from every region a
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]     serve the web page and API
-  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--json] [--har FILE] [--budget FILE] [--junit FILE]
+  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--repeat-view] [--json] [--har FILE] [--budget FILE] [--junit FILE]
                                                      test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
+  wps recompute <id> [--json] [--write]              a stored test's numbers computed again from its gathered data
   wps runner                                         runner entry point started by pool backends
 
 \`wps <command> --help\` says more. Configuration is read from the environment; see README.md.`
@@ -38,7 +39,7 @@ Options:
   --host H       address to bind (default: HOST, else 0.0.0.0)
   --latency MS   add this round-trip time to every connection of this node's browsers
   --help         this text`,
-  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
+  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--repeat-view] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
 
 Tests one URL without a server, on a node started for the purpose. Progress goes to
 stderr (with the time since the start), the result to stdout: a table, or with --json
@@ -52,6 +53,8 @@ Options:
                  native (default: no shaping), cable (28 ms, 5000/1000 kbit/s), 4g (170 ms, 9000/9000),
                  3g (300 ms, 1600/768), 3g-slow (400 ms, 400/400): WebPageTest's round trip and
                  bandwidth down/up, enforced per connection on the runner's egress proxy
+  --repeat-view  after the first view, load the page again in the same browser context (warm cache)
+                 and report that repeat view beside it
   --json         print the result as JSON (each row carries its budget verdict)
   --har FILE     also write the test as a HAR 1.2 file (a page per region, every request's timings)
   --budget FILE  JSON maxima checked in every region, e.g.
@@ -81,6 +84,26 @@ Prints the region catalogue: every code a node can be started with (WPS_REGION) 
 Options:
   --json   print the catalogue as JSON
   --help   this text`,
+  recompute: `Usage: wps recompute <id> [--json] [--write] [--tbt-threshold MS]
+
+Computes a stored test's numbers again, offline, from the raw data each row was
+measured from (its gathered.json.gz: the network events and the page's
+PerformanceObserver entries), with the same code a live measurement uses. Reads the
+store of this machine's nodes: WPS_DATA_DIR (default ./data), or DATABASE_URL.
+Prints each row's stored numbers with the recomputed ones below them (a * marks a
+number that changed). Speed Index is carried over, not recomputed.
+
+Options:
+  --json               print the stored and recomputed numbers as JSON
+  --write              keep the recomputed numbers as the rows' own
+  --tbt-threshold MS   compute TBT with this long-task threshold instead of 50 ms
+  --help               this text
+
+Exit codes:
+  0    every row was recomputed
+  1    no such test in the store, or a row could not be recomputed (no gathered data,
+       or data of a version this build cannot read)
+  2    usage error`,
   runner: `Usage: wps runner
 
 The runner entry point that pool backends start, talking to its parent over IPC.

@@ -117,6 +117,7 @@ export const requestEntrySchema = {
       description: 'what started the request: parser, script, preload, redirect, other',
     },
     decodedBytes: { type: 'number', description: 'body bytes after decoding' },
+    fromCache: { type: 'boolean', description: "answered from the browser's cache, not the network" },
     timings: {
       type: 'object',
       description: 'HAR 1.2 timing phases in ms; -1 where a phase did not apply (connect includes ssl)',
@@ -343,6 +344,21 @@ export const regionResultSchema = {
         },
       },
     },
+    repeatView: {
+      type: 'object',
+      description:
+        'with repeatView: the same URL loaded again in the same context (warm cache), measured the same way',
+      required: ['httpStatus', 'finalUrl', 'metrics', 'requests', 'transferBytes', 'cachedRequests', 'error'],
+      properties: {
+        httpStatus: nullable('integer'),
+        finalUrl: nullable('string'),
+        metrics: ref('Metrics'),
+        requests: { type: 'integer', description: 'every request, those answered from the cache included' },
+        transferBytes: { type: 'integer', description: 'bytes that came over the network' },
+        cachedRequests: { type: 'integer', description: 'requests the browser answered from its cache' },
+        error: { anyOf: [ref('MeasureError'), { type: 'null' }] },
+      },
+    },
     artifacts: {
       type: 'object',
       description: 'images of the load, served by GET /api/tests/:id/artifacts/:node/:name',
@@ -415,6 +431,11 @@ export const startRequestSchema = {
       enum: [...CONNECTIVITY_NAMES],
       description:
         "native (default); cable, 4g, 3g, 3g-slow: WebPageTest's latency and bandwidth, on the runner's egress proxy",
+    },
+    repeatView: {
+      type: 'boolean',
+      description:
+        "also load the page a second time in the same browser context (warm cache), reported as each row's repeatView",
     },
   },
 } as const

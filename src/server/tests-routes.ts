@@ -4,7 +4,8 @@
  *   POST /api/tests {"url":"example.com", "runs"?: 3} → 201 {id, url, regions, links}
  *   GET  /api/tests/:id                         → the test with every region's row
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
- *   GET  /api/tests/:id/artifacts/:node/:name   → a row's image (filmstrip frame, screenshot), image/jpeg
+ *   GET  /api/tests/:id/artifacts/:node/:name   → a row's image (filmstrip frame, screenshot), image/jpeg,
+ *                                                  or its gathered data (gathered.json.gz)
  *   GET  /api/tests/:id/har                     → HAR 1.2: a page per region row (speedtest/har.ts)
  */
 import type { FastifyInstance } from 'fastify'
@@ -40,6 +41,7 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       budget?: unknown
       device?: string
       connectivity?: string
+      repeatView?: boolean
     }
   }>(
     '/api/tests',
@@ -106,7 +108,9 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       schema: {
         tags: ['tests'],
         summary: "An image of a row's load: a filmstrip frame or the final screenshot",
-        description: "The URLs are in each row's `artifacts` (filmstrip[].url, screenshot).",
+        description:
+          "The URLs are in each row's `artifacts` (filmstrip[].url, screenshot). `gathered.json.gz` is the row's raw " +
+          'gathered data (network events, PerformanceObserver entries) that `wps recompute` computes from.',
         params: {
           type: 'object',
           required: ['id', 'node', 'name'],
@@ -118,8 +122,11 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
         },
         response: {
           200: {
-            description: 'the image',
-            content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+            description: 'the image (or the gathered data, gzipped JSON)',
+            content: {
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+              'application/gzip': { schema: { type: 'string', format: 'binary' } },
+            },
           },
           ...errorResponses(404, 414),
         },

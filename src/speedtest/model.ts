@@ -54,6 +54,23 @@ export interface RegionResult {
   layoutShifts?: LayoutShiftReport[]
   /** Images of the load, as URLs this API serves. */
   artifacts?: RowArtifacts
+  /** With `repeatView`: the same URL loaded again in the same context, warm cache (repeat view). */
+  repeatView?: RepeatViewResult
+}
+
+/**
+ * A repeat view's numbers, beside the first view's on the row: measured the same way,
+ * with what the browser answered from its cache counted apart.
+ */
+export interface RepeatViewResult {
+  httpStatus: number | null
+  finalUrl: string | null
+  metrics: Metrics
+  requests: number
+  transferBytes: number
+  /** Requests the browser answered from its cache, without the network. */
+  cachedRequests: number
+  error: MeasureError | null
 }
 
 export interface Settings {

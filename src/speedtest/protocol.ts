@@ -19,17 +19,22 @@ export interface MeasureRequest {
   runs: number
   device: DeviceName
   connectivity: ConnectivityName
+  /** Also a second, warm-cache load in the same context (the row's `repeatView`). */
+  repeatView?: boolean
 }
 
 export const MAX_RUNS = 5
 
 /**
- * A change to a row. `images` travels only from the measuring node to the requester,
- * which keeps them in the store (the row's `artifacts` link to them) and never in the row.
+ * A change to a row. `images` and `gathered` travel only from the measuring node to the
+ * requester, which keeps them in the store (the row's `artifacts` link to the images;
+ * `gathered` is the row's raw data, gathered-artifact.ts) and never in the row.
  */
 export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & {
   status: RegionStatus
   images?: RowImage[]
+  /** The gathered load(s) of the row's numbers, gzipped JSON in base64 (gathered-artifact.ts). */
+  gathered?: string
 }
 
 /** A JPEG of the load; `name` as in its URL (`frame-3.jpg`, `screenshot.jpg`). */
@@ -44,7 +49,7 @@ const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'com
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { testId, url, runs, device, connectivity } = payload as Record<string, unknown>
+  const { testId, url, runs, device, connectivity, repeatView } = payload as Record<string, unknown>
   if (typeof testId !== 'string' || typeof url !== 'string') return null
   const count = Number.isInteger(runs) ? Math.min(MAX_RUNS, Math.max(1, runs as number)) : 1
   return {
@@ -53,6 +58,7 @@ export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
     runs: count,
     device: isDeviceName(device) ? device : 'desktop',
     connectivity: isConnectivityName(connectivity) ? connectivity : 'native',
+    ...(repeatView === true ? { repeatView: true } : {}),
   }
 }
 
@@ -61,8 +67,10 @@ export function parseRegionUpdate(message: unknown): RegionUpdate | null {
   const update = message as Record<string, unknown>
   if (!STATUSES.includes(update.status as RegionStatus)) return null
   // Identity fields belong to the row, never to a message about it.
-  const { node: _node, region: _region, images, ...rest } = update
+  const { node: _node, region: _region, images, gathered, ...rest } = update
   const parsed = rest as RegionUpdate
+  // Checked when it is read back (parseGatheredArtifact); here only its kind.
+  if (typeof gathered === 'string') parsed.gathered = gathered
   if (images === undefined) return parsed
   if (!Array.isArray(images)) return null
   const valid = images.filter(

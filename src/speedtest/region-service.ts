@@ -11,7 +11,9 @@
  * once the late window has ended, late shifts, long tasks and LCP included. With repeat
  * runs the page is loaded `runs` times and the row reports the median run
  * (median-run.ts); only the final row is sent then, as a median of first numbers would
- * not be any run's.
+ * not be any run's. With `repeatView` each run also loads the page a second time, warm
+ * cache, and the row carries that view's numbers as `repeatView`. The final row takes the
+ * raw gathered data of its numbers along (`gathered`, gathered-artifact.ts), for the store.
  *
  *   serveMeasurements(cluster, {
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
@@ -27,9 +29,11 @@ import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
+import { packGathered } from './gathered-artifact.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
+import { repeatViewResult } from './repeat-view.ts'
 import { type TimedNavMessage, timedNav } from './timed-nav.ts'
 import { visualFields } from './visual-artifacts.ts'
 
@@ -106,11 +110,16 @@ function measureOnce(
       egress: withConnectivity(options.egress, connectivity),
       device: request.device,
       lateWindowMs: options.lateWindowMs ?? 0,
+      ...(request.repeatView ? { repeatView: true } : {}),
     },
     {
       // Room for the queue, a boot and the page's own timeout, so the browser's
       // `timeout` error (with partial numbers) wins over the pool's bare one.
-      timeout: options.queueTimeoutMs + options.navTimeoutMs + (options.lateWindowMs ?? 0) + 15_000,
+      // A repeat view is a second page load within the same call.
+      timeout:
+        options.queueTimeoutMs +
+        (options.navTimeoutMs + (options.lateWindowMs ?? 0)) * (request.repeatView ? 2 : 1) +
+        15_000,
       signal,
       onQueued: queued,
       onPlaced: (placement) => {
@@ -153,6 +162,7 @@ export function toFinalUpdate(
 ): RegionUpdate {
   const median = pickMedianRun(measurements)
   const measurement = measurements[median] as Measurement
+  const gathered = packGathered(measurement)
   const repeated: Partial<RegionUpdate> =
     measurements.length > 1
       ? {
@@ -183,6 +193,8 @@ export function toFinalUpdate(
     final: true,
     ...(measurement.startedAt === undefined ? {} : { startedAt: measurement.startedAt }),
     ...visuals(measurement),
+    ...(measurement.repeatView ? { repeatView: repeatViewResult(measurement.repeatView) } : {}),
+    ...(gathered ? { gathered } : {}),
     ...repeated,
     updatedAt: Date.now(),
   }

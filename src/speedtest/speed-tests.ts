@@ -31,6 +31,7 @@ import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { CONNECTIVITY_NAMES, isConnectivityName } from './connectivity.ts'
 import { followRemote, serveFollow } from './follow.ts'
+import { gatheredFile } from './gathered-artifact.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
 import {
   MAX_RUNS,
@@ -55,6 +56,8 @@ export interface StartRequest {
   device?: unknown
   /** `native` (default), `cable`, `4g`, `3g` or `3g-slow` (connectivity.ts). */
   connectivity?: unknown
+  /** `true`: each region also loads the page a second time, warm cache (the row's `repeatView`). */
+  repeatView?: unknown
 }
 
 export type StartError =
@@ -146,6 +149,10 @@ export class SpeedTests {
         },
       }
     }
+    const repeatView = request.repeatView ?? false
+    if (typeof repeatView !== 'boolean') {
+      return { ok: false, error: { code: 'bad_request', message: '"repeatView" must be true or false.' } }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -188,6 +195,7 @@ export class SpeedTests {
       runs: runs as number,
       device,
       connectivity,
+      ...(repeatView ? { repeatView } : {}),
     })
     return { ok: true, test: snapshot }
   }
@@ -331,19 +339,18 @@ export class SpeedTests {
   }
 
   /**
-   * A row's images go to the store, ahead of the row that links to them (writes are in
-   * order), and never into the row itself.
+   * A row's images and gathered data go to the store, ahead of the row that links to
+   * them (writes are in order), and never into the row itself.
    */
   #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
-    const { images, ...row } = update
-    if (images && images.length > 0) {
-      const files = images.map((image) => ({
-        name: image.name,
-        contentType: 'image/jpeg',
-        data: Buffer.from(image.jpeg, 'base64'),
-      }))
-      this.#write(testId, (store) => store.saveFiles(testId, node, files))
-    }
+    const { images, gathered, ...row } = update
+    const files: StoredFile[] = (images ?? []).map((image) => ({
+      name: image.name,
+      contentType: 'image/jpeg',
+      data: Buffer.from(image.jpeg, 'base64'),
+    }))
+    if (gathered) files.push(gatheredFile(gathered))
+    if (files.length > 0) this.#write(testId, (store) => store.saveFiles(testId, node, files))
     return row
   }
 

@@ -16,7 +16,9 @@
  * is in. It sends `{ type: 'browser', cold, launchMs }` once it has a browser (cold when this
  * call had to launch it), `{ type: 'loading' }` when the navigation starts and, with a
  * late window (`lateWindowMs` > 0), `{ type: 'first', measurement }` with the numbers at
- * `load` + settle; the measurement it returns then includes what came after `load`.
+ * `load` + settle; the measurement it returns then includes what came after `load`. With
+ * `repeatView` the browser then loads the URL again in the same context (warm cache) before
+ * the call returns, so the repeat view holds the same machine-budget slot as the first.
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
@@ -37,6 +39,8 @@ export interface TimedNavInput {
   lateWindowMs?: number
   /** The device to emulate (default desktop). */
   device?: DeviceName
+  /** Also a warm-cache second load in the same context, inside the same machine-budget slot. */
+  repeatView?: boolean
 }
 
 export type TimedNavMessage =
@@ -103,6 +107,7 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
       visuals: { device: input.device === 'mobile' ? 'mobile' : 'desktop' },
+      repeatView: input.repeatView === true,
       onNavigationStart: () => ctx.send({ type: 'loading' } satisfies TimedNavMessage),
       ...(lateWindowMs > 0
         ? {

@@ -20,7 +20,7 @@ import { wps } from '../support/wps-cli.ts'
 const PRIVATE = { WPS_ALLOW_PRIVATE: '1' }
 
 describe('wps --help', () => {
-  for (const command of ['serve', 'run', 'dev', 'regions', 'runner']) {
+  for (const command of ['serve', 'run', 'dev', 'regions', 'recompute', 'runner']) {
     it(`wps ${command} --help explains the command and exits 0`, async () => {
       const { code, stdout, stderr } = await wps([command, '--help'])
       assert.equal(code, 0, stderr)
@@ -31,7 +31,7 @@ describe('wps --help', () => {
   it('wps --help lists every command; wps run --help documents the exit codes', async () => {
     const top = await wps(['--help'])
     assert.equal(top.code, 0)
-    for (const command of ['serve', 'run', 'dev', 'regions', 'runner'])
+    for (const command of ['serve', 'run', 'dev', 'regions', 'recompute', 'runner'])
       assert.match(top.stdout, new RegExp(`wps ${command}`))
     const run = await wps(['run', '-h'])
     for (const code of ['0', '1', '2', '130', '143']) assert.match(run.stdout, new RegExp(`^  ${code} `, 'm'))

@@ -18,6 +18,7 @@ import type { RegionResult, Settings } from '../../api.ts'
 import { errorTitle } from '../../errors.ts'
 import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
+import { RepeatView } from '../repeat-view/RepeatView.tsx'
 import { RunsTable } from '../runs/RunsTable.tsx'
 import { Screenshot } from '../screenshot/Screenshot.tsx'
 import { RowWaterfall } from '../waterfall/RowWaterfall.tsx'
@@ -184,6 +185,8 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
       {result.runs && result.runs.length > 1 ? (
         <RunsTable runs={result.runs} medianRun={result.medianRun} />
       ) : null}
+
+      {result.repeatView ? <RepeatView first={result} repeat={result.repeatView} /> : null}
 
       {result.status === 'complete' && result.final === false ? (
         <p class="row-note" role="status">
