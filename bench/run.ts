@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { benchCluster } from './cluster.ts'
+import { benchControlPlane } from './control-plane.ts'
 import { benchFilmstrip } from './filmstrip.ts'
 import { benchFlood } from './flood.ts'
 import { benchFly } from './fly.ts'
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   store: () => benchStore(),
   late: () => benchLate(),
   filmstrip: () => benchFilmstrip(),
+  'control-plane': () => benchControlPlane(),
 }
 
 const chosen = process.argv.slice(2)
