@@ -12,6 +12,7 @@ import { benchKubernetes } from './kubernetes.ts'
 import { benchLate } from './late.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
+import { benchResponsive } from './responsive.ts'
 import { benchStore } from './store.ts'
 
 const SECTIONS: Record<string, () => Promise<unknown>> = {
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   late: () => benchLate(),
   filmstrip: () => benchFilmstrip(),
   'control-plane': () => benchControlPlane(),
+  responsive: () => benchResponsive(),
 }
 
 const chosen = process.argv.slice(2)
