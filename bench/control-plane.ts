@@ -22,6 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { connectNatsCluster } from '../src/cluster/nats.ts'
 import { SpeedTests } from '../src/speedtest/speed-tests.ts'
 import { openStore } from '../src/store/index.ts'
@@ -35,6 +37,18 @@ export const REGIONS = [
 ] // biome-ignore format: a table
 
 const TARGET_TESTS_PER_S = 300
+const TARGET_RSS_MB = 150
+/** Heap growth across the leak window that still counts as none (GC noise, JIT code). */
+const LEAK_SLACK_MB = 5
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+/** Heap in use after a full collection, MB. */
+function heapAfterGc(): number {
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed / 1024 / 1024
+}
 const REGIONS_SCRIPT = fileURLToPath(new URL('./control-plane-regions.ts', import.meta.url))
 
 interface Varz {
@@ -84,6 +98,8 @@ export interface ControlPlaneFigures {
   natsCpuMsPerTest: number
   publishedPerTest: number
   deliveredPerTest: number
+  rssMbAfter1000: number
+  heapGrowthMbOver500: number
 }
 
 export async function benchControlPlane(
@@ -123,8 +139,10 @@ export async function benchControlPlane(
       }
 
       let failedRows = 0
+      let issued = 0
       /** One test, started and followed to `done`; resolves with its ms. */
       const oneTest = async (): Promise<number> => {
+        issued++
         const t0 = performance.now()
         const started = await tests.start({ url: 'http://127.0.0.1:9/page', regions: REGIONS })
         if (!started.ok) throw new Error(`start refused: ${started.error.message}`)
@@ -180,6 +198,22 @@ export async function benchControlPlane(
       const natsCpu = treeCpuSeconds(natsPid) - before.nats
       if (failedRows > 0) throw new Error(`${failedRows} rows did not complete with the simulated numbers`)
 
+      // Memory: up to 500 tests in all, then 500 more one after another; the heap after a full
+      // collection before and after those 500 is the leak check, the RSS after ≥ 1000 the bound.
+      // The retained live runs (retainMs) have expired by each reading.
+      const memoryLoop = async (count: number): Promise<void> => {
+        while (issued < count) await oneTest()
+      }
+      await Promise.all(Array.from({ length: 4 }, () => memoryLoop(500)))
+      await new Promise((resolve) => setTimeout(resolve, 2_500))
+      const heapAt500 = heapAfterGc()
+      const leakFrom = issued
+      await memoryLoop(Math.max(1_000, issued + 500))
+      await new Promise((resolve) => setTimeout(resolve, 2_500))
+      const heapAfter = heapAfterGc()
+      const rssMb = process.memoryUsage().rss / 1024 / 1024
+      if (failedRows > 0) throw new Error(`${failedRows} rows did not complete with the simulated numbers`)
+
       const n = times.length
       const figures: ControlPlaneFigures = {
         testsPerS: (n / elapsedMs) * 1_000,
@@ -192,6 +226,8 @@ export async function benchControlPlane(
         natsCpuMsPerTest: (natsCpu * 1_000) / n,
         publishedPerTest: (after.in_msgs - before.varz.in_msgs - idlePerMs.in * elapsedMs) / n,
         deliveredPerTest: (after.out_msgs - before.varz.out_msgs - idlePerMs.out * elapsedMs) / n,
+        rssMbAfter1000: rssMb,
+        heapGrowthMbOver500: heapAfter - heapAt500,
       }
       console.log(
         `\n## Control plane (1 requesting node, nats-server, ${REGIONS.length} simulated regions in one process; no browser)`,
@@ -211,6 +247,12 @@ export async function benchControlPlane(
       )
       console.log(
         `NATS messages per test (heartbeats subtracted): ${figures.publishedPerTest.toFixed(1)} published, ${figures.deliveredPerTest.toFixed(1)} delivered (${(figures.publishedPerTest / REGIONS.length).toFixed(2)} / ${(figures.deliveredPerTest / REGIONS.length).toFixed(2)} per region)`,
+      )
+      console.log(
+        `requesting node's RSS after ${issued} tests (this process: orchestration, cluster, store; no HTTP)   ${rssMb.toFixed(0)} MB   target ≤ ${TARGET_RSS_MB} MB: ${rssMb <= TARGET_RSS_MB ? 'met' : 'NOT met'}`,
+      )
+      console.log(
+        `heap after GC across ${issued - leakFrom} sequential tests: ${heapAt500.toFixed(1)} → ${heapAfter.toFixed(1)} MB (${figures.heapGrowthMbOver500 >= 0 ? '+' : ''}${figures.heapGrowthMbOver500.toFixed(1)} MB)   target: no growth (≤ ${LEAK_SLACK_MB} MB): ${figures.heapGrowthMbOver500 <= LEAK_SLACK_MB ? 'met' : 'NOT met'}`,
       )
       return figures
     } finally {
