@@ -4,6 +4,7 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { cpus, loadavg } from 'node:os'
+import { benchBurst } from './burst.ts'
 import { benchCluster } from './cluster.ts'
 import { benchControlPlane } from './control-plane.ts'
 import { benchFilmstrip } from './filmstrip.ts'
@@ -28,6 +29,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   filmstrip: () => benchFilmstrip(),
   'control-plane': () => benchControlPlane(),
   responsive: () => benchResponsive(),
+  burst: () => benchBurst(),
 }
 
 const chosen = process.argv.slice(2)
