@@ -15,7 +15,11 @@
  * All three processes share this 2-core machine, so tests/s is a floor for the node
  * alone; CPU per test is the figure that does not depend on who else runs.
  *
+ * Then the memory figures: the requesting node's RSS after 1000 tests (target ≤ 150 MB),
+ * and its heap after a full collection before and after 500 sequential tests (no growth).
+ *
  *   npm run bench -- control-plane
+ *   WPS_BENCH_IN_FLIGHT=8 WPS_BENCH_STORE=memory npm run bench -- control-plane   # fewer in flight; store in memory
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
