@@ -1,5 +1,5 @@
 /**
- * The store under load, on SQLite (the default: a file, WAL, synchronous=FULL) and on a
+ * The store under load, on SQLite (the default: a file, WAL, synchronous=NORMAL) and on a
  * real PostgreSQL started for the run:
  *
  * (a) history: 10 000 stored tests (three rows each, over 50 URLs), then a page of 20
@@ -146,7 +146,7 @@ export async function benchStore(): Promise<Record<string, StoreFigures>> {
     const sqlite = await openStore({ dataDir: dir, databaseUrl: null })
     try {
       results.sqlite = await measure(sqlite)
-      print('SQLite (file, WAL, synchronous=FULL; artifacts as files)', results.sqlite)
+      print('SQLite (file, WAL, synchronous=NORMAL; artifacts as files)', results.sqlite)
     } finally {
       await sqlite.close()
     }

@@ -15,6 +15,15 @@ describe('config', () => {
     assert.equal(readConfig({}).trustProxy, false)
   })
 
+  it('runs process runners at niceness 10 unless WPS_RUNNER_NICE says otherwise (0–19)', () => {
+    assert.equal(readConfig({}).pool.runnerNice, 10)
+    assert.equal(readConfig({ WPS_RUNNER_NICE: '0' }).pool.runnerNice, 0)
+    assert.equal(readConfig({ WPS_RUNNER_NICE: '19' }).pool.runnerNice, 19)
+    for (const bad of ['20', '-1', 'low', '2.5']) {
+      assert.throws(() => readConfig({ WPS_RUNNER_NICE: bad }), /WPS_RUNNER_NICE/, bad)
+    }
+  })
+
   it('reads WPS_PUBLIC_URL as an http(s) URL', () => {
     assert.equal(readConfig({}).publicUrl, null)
     assert.equal(

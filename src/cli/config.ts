@@ -47,6 +47,8 @@ export interface PoolConfig {
   idleShutdownMs: number
   /** A runner not ready this long after its boot began is given up (and its machine destroyed). */
   bootTimeoutMs: number
+  /** Niceness of `process` runners and their browsers (0–19), so the node's own work comes first. */
+  runnerNice: number
   /** Set when `backend` is `fly`. */
   fly: FlyConfig | null
   /** Set when `backend` is `kubernetes`. */
@@ -112,6 +114,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
     throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}".`)
   }
   return value
+}
+
+/** WPS_RUNNER_NICE: 0–19, default 10 (the browser waits for spare CPU, the node's event loop does not). */
+function runnerNice(env: NodeJS.ProcessEnv): number {
+  const nice = integer(env, 'WPS_RUNNER_NICE', 10)
+  if (nice > 19) throw new ConfigError(`WPS_RUNNER_NICE must be a whole number from 0 to 19, got "${nice}".`)
+  return nice
 }
 
 function allowTargets(env: NodeJS.ProcessEnv): AllowTarget[] {
@@ -235,6 +244,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
       maxConcurrency: integer(env, 'WPS_POOL_MAX_CONCURRENCY', 1, 1),
       idleShutdownMs: integer(env, 'WPS_POOL_IDLE_SHUTDOWN_MS', 30_000, 100),
       bootTimeoutMs: integer(env, 'WPS_POOL_BOOT_TIMEOUT_MS', 30_000, 100),
+      runnerNice: runnerNice(env),
       fly: backend === 'fly' ? readFlyConfig(env, region) : null,
       kubernetes: backend === 'kubernetes' ? readKubernetesConfig(env) : null,
     },

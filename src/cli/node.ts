@@ -115,7 +115,11 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
   }
   // A runner is this same app started as `wps runner`: it imports the same tasks.
   return {
-    backend: new ProcessBackend({ command: process.execPath, args: [WPS_BIN, 'runner'] }),
+    backend: new ProcessBackend({
+      command: process.execPath,
+      args: [WPS_BIN, 'runner'],
+      nice: pool.runnerNice,
+    }),
     close: async () => {},
   }
 }

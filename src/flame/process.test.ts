@@ -12,7 +12,7 @@ import { defineTask } from './task.ts'
 import { fixtureBackend, runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { waitFor } from './testing/harness.ts'
-import { sleep, useResource, whoami } from './testing/tasks.ts'
+import { raisePriority, sleep, useResource, whoami } from './testing/tasks.ts'
 
 conformance({
   name: 'process',
@@ -46,6 +46,23 @@ describe('ProcessBackend runners never outlive their purpose', () => {
       const who = await pool.call(whoami, null)
       assert.notEqual(who.pid, process.pid)
       assert.equal(pool.stats().runnerDetails[0]?.pid, who.pid)
+    } finally {
+      await pool.shutdown()
+    }
+  })
+
+  it('runs the runner at the niceness it was given, above its parent’s', async () => {
+    const niceOf = (pid: number): number => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    }
+    const pool = new Pool({ name: 'nice', backend: fixtureBackend({ nice: 7 }), max: 1, log: false })
+    try {
+      const who = await pool.call(whoami, null)
+      assert.equal(niceOf(who.pid), niceOf(process.pid) + 7)
+      // and cannot take it back, even when the parent is root (whose child could otherwise)
+      const tried = await pool.call(raisePriority, null)
+      assert.deepEqual(tried, { before: niceOf(process.pid) + 7, after: niceOf(process.pid) + 7 })
     } finally {
       await pool.shutdown()
     }

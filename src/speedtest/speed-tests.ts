@@ -109,7 +109,7 @@ const OWNER_GONE = {
 export class SpeedTests {
   readonly #options: SpeedTestsOptions
   readonly #live = new Map<string, TestRun>()
-  /** Per test, the chain of its store writes: one at a time, in order. */
+  /** Per test, the chain of its store writes (applied in call order by the store). */
   readonly #writes = new Map<string, Promise<void>>()
   readonly #limits: StartLimits | null
 
@@ -361,8 +361,13 @@ export class SpeedTests {
 
   #write(testId: string, work: (store: TestStore) => Promise<void>): void {
     const previous = this.#writes.get(testId) ?? Promise.resolve()
-    const next = previous.then(() => work(this.#options.store)).catch((error: unknown) => this.#report(error))
-    this.#writes.set(testId, next)
+    // Handed to the store at once: it applies writes in call order, and batches those that
+    // come together into one commit (test-store.ts), which waiting here would prevent.
+    const written = work(this.#options.store).catch((error: unknown) => this.#report(error))
+    this.#writes.set(
+      testId,
+      previous.then(() => written),
+    )
   }
 
   /** Resolves once every write of this test queued so far is in the store (never rejects). */

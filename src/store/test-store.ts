@@ -1,8 +1,14 @@
 /**
  * Tests, their rows and their artifacts, kept in SQLite or PostgreSQL. Every call is
- * its own transaction, written when it happens: a test when it starts, each row version
- * when it changes — so a crash loses at most the update in flight — and a row's large
- * data (the network log) goes to the artifact place, referred to by name.
+ * written when it happens: a test when it starts, each row version when it changes — so
+ * a crash loses at most the updates in flight — and a row's large data (the network log)
+ * goes to the artifact place, referred to by name.
+ *
+ * Row versions and files (`saveRow`, `saveFiles`) are applied in the order they are
+ * called, and those that arrive together share one transaction (group commit): each call
+ * still resolves only once its own data is committed, but 30 regions' rows arriving in the
+ * same instant cost one commit (one fsync), not 30. A batch that fails is retried one call
+ * at a time, so a bad call fails alone.
  *
  *   const store = await TestStore.open({ location: parseLocation({ dataDir: './data' }), artifactsDir: './data/artifacts' })
  *   await store.createTest({ id, url, createdAt, state: 'running', owner: 'ord-1' }, [{ node: 'ord-1', region: 'ord', … }])
@@ -88,9 +94,40 @@ export interface OpenOptions {
 
 type Db = Kysely<Schema> | Transaction<Schema>
 
+/** A queued write: a row version or a row's files, with the caller waiting for its commit. */
+type Write =
+  | { kind: 'row'; testId: string; row: RowInput; state: string }
+  | { kind: 'files'; testId: string; node: string; files: readonly StoredFile[] }
+type QueuedWrite = Write & { resolve: () => void; reject: (error: unknown) => void }
+
+/** Most writes in one transaction: a bound on how long one commit holds the database. */
+const MAX_BATCH = 500
+/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound on bound parameters. */
+const UPSERT_CHUNK = 200
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+function rowValues(testId: string, row: RowInput): Schema['test_rows'] {
+  return {
+    test_id: testId,
+    node: row.node,
+    position: row.position,
+    region: row.region,
+    status: row.status,
+    body: JSON.stringify(row.body),
+  }
+}
+
 export class TestStore {
   readonly #db: Kysely<Schema>
   readonly #artifacts: ArtifactPlace
+  readonly #queue: QueuedWrite[] = []
+  /** Set while queued writes are being applied; resolves once the queue is empty. */
+  #draining: Promise<void> | null = null
 
   private constructor(db: Kysely<Schema>, artifacts: ArtifactPlace) {
     this.#db = db
@@ -136,15 +173,137 @@ export class TestStore {
           owner: header.owner,
         })
         .execute()
-      for (const row of rows) await this.#putRow(trx, header.id, row)
+      // Artifacts one by one (rarely any at creation), the rows in one multi-row insert.
+      for (const row of rows) {
+        for (const [name, value] of Object.entries(row.artifacts ?? {})) {
+          await this.#putArtifact(trx, header.id, row.node, name, value)
+        }
+      }
+      for (const chunk of chunks(rows, UPSERT_CHUNK)) {
+        await trx
+          .insertInto('test_rows')
+          .values(chunk.map((row) => rowValues(header.id, row)))
+          .execute()
+      }
     })
   }
 
-  /** Writes the latest version of one row, and the test's state, in one transaction. */
-  async saveRow(testId: string, row: RowInput, state: string): Promise<void> {
+  /** Writes the latest version of one row, and the test's state, in order with every other write. */
+  saveRow(testId: string, row: RowInput, state: string): Promise<void> {
+    return this.#enqueue({ kind: 'row', testId, row, state })
+  }
+
+  #enqueue(write: Write): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ ...write, resolve, reject })
+      // After this turn of the event loop, so writes made in the same instant batch together.
+      this.#draining ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain())
+    })
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH)
+        try {
+          await this.#apply(batch)
+          for (const write of batch) write.resolve()
+        } catch {
+          // Something in the batch failed: apply it call by call, so each caller hears its own fate.
+          for (const write of batch) {
+            try {
+              await this.#apply([write])
+              write.resolve()
+            } catch (error) {
+              write.reject(error)
+            }
+          }
+        }
+      }
+    } finally {
+      this.#draining = null
+    }
+  }
+
+  /** One transaction for the batch; artifact files first, one write per name (the last version wins). */
+  async #apply(batch: readonly QueuedWrite[]): Promise<void> {
+    const artifacts = new Map<string, { testId: string; node: string; name: string; data: string }>()
+    for (const write of batch) {
+      if (write.kind === 'row') {
+        for (const [name, value] of Object.entries(write.row.artifacts ?? {})) {
+          const node = write.row.node
+          artifacts.set(JSON.stringify([write.testId, node, name]), {
+            testId: write.testId,
+            node,
+            name,
+            data: JSON.stringify(value),
+          })
+        }
+      } else {
+        for (const file of write.files) {
+          const name = `${FILE_PREFIX}${file.name}`
+          artifacts.set(JSON.stringify([write.testId, write.node, name]), {
+            testId: write.testId,
+            node: write.node,
+            name,
+            data: JSON.stringify({ contentType: file.contentType, base64: file.data.toString('base64') }),
+          })
+        }
+      }
+    }
+    const placed = await Promise.all(
+      [...artifacts.values()].map(async (a) => ({
+        ...a,
+        placed: await this.#artifacts.write(a.testId, a.node, a.name, a.data),
+      })),
+    )
+    // The latest version of each row in the batch: the transaction makes the batch one step.
+    const rows = new Map<string, { testId: string; row: RowInput }>()
+    const states = new Map<string, string>()
+    for (const write of batch) {
+      if (write.kind !== 'row') continue
+      rows.delete(JSON.stringify([write.testId, write.row.node]))
+      rows.set(JSON.stringify([write.testId, write.row.node]), { testId: write.testId, row: write.row })
+      states.set(write.testId, write.state)
+    }
+    // One multi-row upsert per table, so a batch costs a few statements however many rows it holds.
     await this.#db.transaction().execute(async (trx) => {
-      await this.#putRow(trx, testId, row)
-      await trx.updateTable('tests').set({ state }).where('id', '=', testId).execute()
+      for (const chunk of chunks(placed, UPSERT_CHUNK)) {
+        await trx
+          .insertInto('artifacts')
+          .values(
+            chunk.map((a) => ({
+              test_id: a.testId,
+              node: a.node,
+              name: a.name,
+              bytes: Buffer.byteLength(a.data),
+              ...a.placed,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['test_id', 'node', 'name']).doUpdateSet((eb) => ({
+              bytes: eb.ref('excluded.bytes'),
+              path: eb.ref('excluded.path'),
+              content: eb.ref('excluded.content'),
+            })),
+          )
+          .execute()
+      }
+      for (const chunk of chunks([...rows.values()], UPSERT_CHUNK)) {
+        await trx
+          .insertInto('test_rows')
+          .values(chunk.map(({ testId, row }) => rowValues(testId, row)))
+          .onConflict((oc) =>
+            oc.columns(['test_id', 'node']).doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              body: eb.ref('excluded.body'),
+            })),
+          )
+          .execute()
+      }
+      for (const [testId, state] of states) {
+        await trx.updateTable('tests').set({ state }).where('id', '=', testId).execute()
+      }
     })
   }
 
@@ -189,16 +348,9 @@ export class TestStore {
     return stored
   }
 
-  /** Keeps files beside a row (replacing any of the same name), in one transaction. */
-  async saveFiles(testId: string, node: string, files: readonly StoredFile[]): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      for (const file of files) {
-        await this.#putArtifact(trx, testId, node, `${FILE_PREFIX}${file.name}`, {
-          contentType: file.contentType,
-          base64: file.data.toString('base64'),
-        })
-      }
-    })
+  /** Keeps files beside a row (replacing any of the same name), in order with every other write. */
+  saveFiles(testId: string, node: string, files: readonly StoredFile[]): Promise<void> {
+    return this.#enqueue({ kind: 'files', testId, node, files })
   }
 
   async getFile(testId: string, node: string, name: string): Promise<StoredFile | null> {
@@ -282,7 +434,9 @@ export class TestStore {
     }
   }
 
+  /** Once every write already called is in (or has failed). */
   async close(): Promise<void> {
+    await this.#draining
     await this.#db.destroy()
   }
 
@@ -296,27 +450,6 @@ export class TestStore {
         oc
           .columns(['test_id', 'node', 'name'])
           .doUpdateSet({ bytes: Buffer.byteLength(data), path: placed.path, content: placed.content }),
-      )
-      .execute()
-  }
-
-  async #putRow(db: Db, testId: string, row: RowInput): Promise<void> {
-    for (const [name, value] of Object.entries(row.artifacts ?? {})) {
-      await this.#putArtifact(db, testId, row.node, name, value)
-    }
-    const values = {
-      test_id: testId,
-      node: row.node,
-      position: row.position,
-      region: row.region,
-      status: row.status,
-      body: JSON.stringify(row.body),
-    }
-    await db
-      .insertInto('test_rows')
-      .values(values)
-      .onConflict((oc) =>
-        oc.columns(['test_id', 'node']).doUpdateSet({ status: values.status, body: values.body }),
       )
       .execute()
   }

@@ -20,6 +20,8 @@ export interface NatsServer {
   url: string
   port: number
   readonly pid: number | undefined
+  /** The HTTP monitoring endpoint (`/varz`: message counters), when started with `monitor: true`. */
+  monitorUrl: string | null
   stop(): Promise<void>
   /** Stop, then start again on the same port. */
   restart(): Promise<void>
@@ -42,27 +44,32 @@ export function natsServerBinary(): string {
 
 export { freePort }
 
-export async function startNatsServer(options: { port?: number } = {}): Promise<NatsServer> {
+export async function startNatsServer(
+  options: { port?: number; monitor?: boolean } = {},
+): Promise<NatsServer> {
   const binary = natsServerBinary()
   const port = options.port ?? (await freePort())
+  const monitorPort = options.monitor ? await freePort() : null
   installExitHooks()
-  let child = await launch(binary, port)
+  let child = await launch(binary, port, monitorPort)
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    monitorUrl: monitorPort === null ? null : `http://127.0.0.1:${monitorPort}`,
     get pid() {
       return child.pid
     },
     stop: () => terminate(child),
     async restart() {
       await terminate(child)
-      child = await launch(binary, port)
+      child = await launch(binary, port, monitorPort)
     },
   }
 }
 
-async function launch(binary: string, port: number): Promise<ChildProcess> {
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], {
+async function launch(binary: string, port: number, monitorPort: number | null): Promise<ChildProcess> {
+  const monitor = monitorPort === null ? [] : ['-m', String(monitorPort)]
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...monitor], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   running.add(child)

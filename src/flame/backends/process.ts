@@ -19,9 +19,21 @@
  *
  * The child's stdout goes to the parent's stderr by default, so a runner's chatter never
  * mixes into a parent that prints data on stdout.
+ *
+ * `nice` runs the runner at a lower CPU priority than the parent (Unix niceness, 0–19):
+ * set on the child as soon as it exists, before it starts any work, so what it launches
+ * (a browser) inherits it. A parent that serves people (HTTP, live events) then keeps its
+ * event loop on time while the runners' work waits for spare CPU. A child of root could
+ * take the priority back (Chromium sets its UI and compositor threads to −8 and its other
+ * threads to 0 whenever it may), so a root parent starts it through util-linux `setpriv`
+ * without CAP_SYS_NICE: the child and everything it starts can only go lower.
+ *
+ *   new ProcessBackend({ args: ['bin/wps.mjs', 'runner'], nice: 10 })
  */
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { getPriority, setPriority } from 'node:os'
 import type { Backend, BootSpec, ClosableParentChannel, RunnerConnection, RunnerExit } from '../backend.ts'
 import { PARENT_ENV, Parent } from '../parent.ts'
 import { type FromRunner, isFromRunner, isToRunner, type ToRunner } from '../protocol.ts'
@@ -38,6 +50,8 @@ export interface ProcessBackendOptions {
   stdout?: 'stderr' | 'inherit' | 'ignore'
   /** Where the child's stderr goes. Default `'inherit'`. */
   stderr?: 'inherit' | 'ignore'
+  /** Niceness added to the child (0–19; its browser inherits it). Default 0: the parent's priority. */
+  nice?: number
 }
 
 export class ProcessBackend implements Backend {
@@ -48,7 +62,10 @@ export class ProcessBackend implements Backend {
   boot(spec: BootSpec): Promise<RunnerConnection> {
     const o = this.options
     const stdout = o.stdout === 'inherit' ? 'inherit' : o.stdout === 'ignore' ? 'ignore' : 2
-    const child = spawn(o.command ?? process.execPath, o.args, {
+    const [command, args] = o.nice
+      ? withoutPriorityRaise(o.command ?? process.execPath, o.args)
+      : [o.command ?? process.execPath, o.args]
+    const child = spawn(command, args, {
       cwd: o.cwd,
       env: { ...process.env, ...o.env, [PARENT_ENV]: Parent.encode(spec.parent) },
       stdio: ['ignore', stdout, o.stderr ?? 'inherit', 'ipc'],
@@ -65,10 +82,42 @@ export class ProcessBackend implements Backend {
       })
       child.once('spawn', () => {
         spec.signal.removeEventListener('abort', onAbort)
+        if (o.nice && child.pid !== undefined) lowerPriority(child.pid, o.nice)
         resolve(new ProcessLink(child))
       })
       spec.signal.addEventListener('abort', onAbort, { once: true })
     })
+  }
+}
+
+const SETPRIV = '/usr/bin/setpriv'
+
+/** As root, the command started without CAP_SYS_NICE (in its bounding set, so for good). */
+function withoutPriorityRaise(command: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() !== 0 || !existsSync(SETPRIV)) return [command, args]
+  return [SETPRIV, ['--bounding-set=-sys_nice', command, ...args]]
+}
+
+/**
+ * Lowers a new child's priority. On Linux niceness is per thread and a thread inherits it
+ * from the one that creates it: every thread the child has already is lowered, and
+ * everything it starts later (its browser, from the main thread) starts lowered.
+ */
+function lowerPriority(pid: number, nice: number): void {
+  // Relative to the parent's own niceness: the runner always comes after the parent.
+  const niceness = Math.min(19, getPriority() + Math.max(0, Math.round(nice)))
+  let threads: number[] = [pid]
+  try {
+    threads = readdirSync(`/proc/${pid}/task`).map(Number)
+  } catch {
+    // not Linux, or already gone: the process alone
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(thread, niceness)
+    } catch {
+      // gone already, or not allowed: the runner runs at the parent's priority
+    }
   }
 }
 

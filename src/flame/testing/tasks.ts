@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { getPriority, setPriority, tmpdir } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { FlameError } from '../errors.ts'
 import { defineTask } from '../task.ts'
@@ -18,6 +18,17 @@ const records = new Map<string, unknown>()
 export const noop = defineTask('flame-test.noop', async () => null)
 
 export const echo = defineTask('flame-test.echo', async (input: unknown) => input)
+
+/** Tries to take back one step of CPU priority, as Chromium does for its display threads. */
+export const raisePriority = defineTask('flame-test.raisePriority', async () => {
+  const before = getPriority()
+  try {
+    setPriority(before - 1)
+  } catch {
+    // not allowed: the niceness stays
+  }
+  return { before, after: getPriority() }
+})
 
 export const whoami = defineTask('flame-test.whoami', async (_: null, ctx) => ({
   runnerId: ctx.runnerId,

@@ -60,6 +60,45 @@ export function storeSuite(name: string, open: () => Promise<SuiteTarget>): void
       assert.equal(await target.store.getRow(test.id, 'nobody'), null)
     })
 
+    it('applies writes made at once in call order, in one batch, and fails a bad one alone', async () => {
+      await ready
+      const test = header()
+      await target.store.createTest(test, [row('ord-1', 0), row('fra-1', 1)])
+      const image = { name: 'frame-0.jpg', contentType: 'image/jpeg', data: Buffer.from([0xff, 0xd8, 1]) }
+      // Not awaited one by one: these share a batch, as the rows of 30 regions landing together do.
+      const writes = await Promise.allSettled([
+        target.store.saveRow(test.id, row('ord-1', 0, { status: 'loading' }), 'running'),
+        target.store.saveRow(
+          test.id,
+          row('ord-1', 0, { status: 'complete', body: { load: 1 }, artifacts: { entries: [1] } }),
+          'running',
+        ),
+        // no such test: the foreign key refuses this row
+        target.store.saveRow('no-such-test', row('ord-1', 0, { status: 'loading' }), 'running'),
+        target.store.saveFiles(test.id, 'ord-1', [image]),
+        target.store.saveRow(
+          test.id,
+          row('ord-1', 0, { status: 'complete', body: { load: 2 }, artifacts: { entries: [2] } }),
+          'running',
+        ),
+        target.store.saveRow(test.id, row('fra-1', 1, { status: 'complete', body: { load: 3 } }), 'done'),
+      ])
+      assert.deepEqual(
+        writes.map((w) => w.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+      )
+      const got = await target.store.getTest(test.id)
+      assert.equal(got?.state, 'done')
+      const ord = got?.rows.find((r) => r.node === 'ord-1')
+      assert.deepEqual(
+        { body: ord?.body, entries: ord?.artifacts.entries },
+        { body: { load: 2 }, entries: [2] },
+      )
+      assert.deepEqual(got?.rows.find((r) => r.node === 'fra-1')?.body, { load: 3 })
+      assert.deepEqual((await target.store.getFile(test.id, 'ord-1', 'frame-0.jpg'))?.data, image.data)
+      assert.equal(await target.store.getTest('no-such-test'), null)
+    })
+
     it('writes each row version with the test state; artifacts come back on full reads only', async () => {
       await ready
       const test = header({ url: `https://example.com/artifacts/${serial}` })
