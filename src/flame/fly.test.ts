@@ -10,12 +10,11 @@ import { FlyBackend, PARENT_META, POOL_META } from './backends/fly.ts'
 import { FlyMachinesApi, parseGuest } from './backends/fly-api.ts'
 import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent } from './parent.ts'
-import { Pool, type PoolOptions } from './pool.ts'
 import { alive, killParentAndAwaitRunner, killRunnerProcess } from './testing/backend-tests.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { type FakeFly, startFakeFly } from './testing/fake-fly.ts'
-import { rejectsWith, startCall, waitFor } from './testing/harness.ts'
+import { perTestPools, rejectsWith, startCall, waitFor } from './testing/harness.ts'
 import { startNats, type TestNats } from './testing/nats-server.ts'
 import { environment, sleep, whoami } from './testing/tasks.ts'
 
@@ -35,7 +34,6 @@ const unlimited: FakeFly = await startFakeFly({
   ratePerSecond: 1e6,
   burst: 1e6,
 })
-const pools: Pool[] = []
 const logs: string[] = []
 
 conformance({
@@ -54,8 +52,19 @@ conformance({
   kill: killRunnerProcess,
 })
 
+let poolSeq = 0
+
+/** Each test's pool has a name of its own, so its runner ids (and machines) are its own. */
+const pool = perTestPools(() => ({
+  name: `fly${++poolSeq}`,
+  max: 1,
+  shutdownTimeout: 1_000,
+  log: (l) => logs.push(l),
+}))
+
+// Runs after perTestPools' own afterEach, registered just above (hooks run in order of
+// registration), which has shut the test's pools down.
 afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.shutdown()))
   fly.boot = 'run'
   // no paid machine outlives its pool
   await waitFor('the pools’ machines to be destroyed', () => liveMachines().length === 0, 10_000)
@@ -81,22 +90,6 @@ function flyBackend(overrides: Partial<ConstructorParameters<typeof FlyBackend>[
     log: (line) => logs.push(line),
     ...overrides,
   })
-}
-
-let poolSeq = 0
-
-/** Each test's pool has a name of its own, so its runner ids (and machines) are its own. */
-function pool(backend: FlyBackend, options: Partial<PoolOptions> = {}): Pool {
-  const p = new Pool({
-    name: `fly${++poolSeq}`,
-    backend,
-    max: 1,
-    shutdownTimeout: 1_000,
-    log: (l) => logs.push(l),
-    ...options,
-  })
-  pools.push(p)
-  return p
 }
 
 function machineOf(runnerId: string) {
