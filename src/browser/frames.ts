@@ -78,7 +78,9 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
 
   return {
     async finish(pageIsTheSite) {
-      if (filmstrip) await bounded(session.send('Page.stopScreencast'), READ_TIMEOUT_MS)
+      // Stopping the screencast, the screenshot and the read of the page go to Chromium at
+      // once, and Speed Index is computed here while it takes the screenshot.
+      const stopped = filmstrip ? bounded(session.send('Page.stopScreencast'), READ_TIMEOUT_MS) : null
       const none: Visuals = {
         settings,
         filmstrip: [],
@@ -88,8 +90,10 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
         lcpElement: null,
         layoutShifts: [],
       }
-      if (!pageIsTheSite) return none
-      // Chromium takes the screenshot while the page is read and Speed Index is computed here.
+      if (!pageIsTheSite) {
+        await stopped
+        return none
+      }
       const shot = filmstrip
         ? bounded(
             session.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY }),
@@ -100,6 +104,7 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
         session.send('Runtime.evaluate', { expression: ELEMENT_READ_EXPRESSION, returnByValue: true }),
         READ_TIMEOUT_MS,
       )
+      await stopped // no frame comes after this
       const report = read ? asElementReport(read.result.value) : null
       if (!report) {
         await shot
