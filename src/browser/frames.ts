@@ -78,7 +78,9 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
 
   return {
     async finish(pageIsTheSite) {
-      if (filmstrip) await bounded(session.send('Page.stopScreencast'), READ_TIMEOUT_MS)
+      // Stopping the screencast, the screenshot and the read of the page go to Chromium at
+      // once, and Speed Index is computed here while it takes the screenshot.
+      const stopped = filmstrip ? bounded(session.send('Page.stopScreencast'), READ_TIMEOUT_MS) : null
       const none: Visuals = {
         settings,
         filmstrip: [],
@@ -88,19 +90,26 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
         lcpElement: null,
         layoutShifts: [],
       }
-      if (!pageIsTheSite) return none
+      if (!pageIsTheSite) {
+        await stopped
+        return none
+      }
+      const shot = filmstrip
+        ? bounded(
+            session.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY }),
+            READ_TIMEOUT_MS,
+          )
+        : Promise.resolve(null)
       const read = await bounded(
         session.send('Runtime.evaluate', { expression: ELEMENT_READ_EXPRESSION, returnByValue: true }),
         READ_TIMEOUT_MS,
       )
+      await stopped // no frame comes after this
       const report = read ? asElementReport(read.result.value) : null
-      if (!report) return none
-      const screenshot = filmstrip
-        ? await bounded(
-            session.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY }),
-            READ_TIMEOUT_MS,
-          )
-        : null
+      if (!report) {
+        await shot
+        return none
+      }
       const timed = frames.map((f, i) => ({
         // After the navigation was asked for, so after its start whatever the clocks say.
         at: i < beforeNavigation ? -1 : Math.max(1, f.paintedAt - report.timeOrigin),
@@ -109,6 +118,7 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
       const progress = await speedIndexOf(
         timed.filter((f) => f.at >= 0).map((f) => ({ atMs: f.at, jpeg: f.jpeg })),
       )
+      const screenshot = await shot
       return {
         settings,
         filmstrip: thinFilmstrip(timed, progress?.visuallyComplete ?? null),

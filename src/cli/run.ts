@@ -15,11 +15,10 @@
 
 import { writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
-import { CONNECTIVITY_NAMES, isConnectivityName } from '../speedtest/connectivity.ts'
 import { toHar } from '../speedtest/har.ts'
 import type { SpeedTest } from '../speedtest/model.ts'
 import { MAX_RUNS } from '../speedtest/protocol.ts'
+import { parseTestSettings } from '../speedtest/test-settings.ts'
 import { parseArgs, UsageError } from './args.ts'
 import { budgetLines, junitXml, readBudgetFile } from './budget-report.ts'
 import { readConfig } from './config.ts'
@@ -33,17 +32,6 @@ function parseRuns(value: string): number {
     throw new UsageError(`--runs must be a whole number from 1 to ${MAX_RUNS}, got "${value}".`)
   }
   return runs
-}
-
-function parseChoice<T extends string>(
-  flag: string,
-  value: unknown,
-  names: readonly T[],
-  is: (v: unknown) => v is T,
-): T | undefined {
-  if (value === undefined) return undefined
-  if (is(value)) return value
-  throw new UsageError(`--${flag} must be one of ${names.join(', ')}, got "${String(value)}".`)
 }
 
 const STOP_RUNNING_WITHIN_MS = 1000
@@ -71,13 +59,12 @@ export async function run(argv: string[]): Promise<number> {
   if (junit && !budget) throw new UsageError('--junit FILE writes the budget checks: give --budget FILE too.')
   const harFile = typeof options.har === 'string' ? options.har : undefined
   if (harFile === '') throw new UsageError('--har needs a file name, e.g. `--har result.har`.')
-  const device = parseChoice('device', options.device, DEVICE_NAMES, isDeviceName)
-  const connectivity = parseChoice(
-    'connectivity',
-    options.connectivity,
-    CONNECTIVITY_NAMES,
-    isConnectivityName,
-  )
+  const settings = parseTestSettings({ device: options.device, connectivity: options.connectivity })
+  if (!settings.ok) {
+    const { field, allowed, got } = settings
+    throw new UsageError(`--${field} must be one of ${allowed.join(', ')}, got "${String(got)}".`)
+  }
+  const { device, connectivity } = settings.settings
   const say = (line: string) => console.error(`${elapsedPrefix(start)} ${line}`)
   // In-process runners by default: one test needs no process isolation, and starts faster.
   // …and tests kept in memory unless WPS_DATA_DIR or DATABASE_URL asks for them to be kept.

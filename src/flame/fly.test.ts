@@ -4,18 +4,17 @@
  * real nats-server between parent and runners.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, afterEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { FlyBackend, PARENT_META, POOL_META } from './backends/fly.ts'
 import { FlyMachinesApi, parseGuest } from './backends/fly-api.ts'
 import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent } from './parent.ts'
-import { Pool, type PoolOptions } from './pool.ts'
+import { alive, killParentAndAwaitRunner, killRunnerProcess } from './testing/backend-tests.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { type FakeFly, startFakeFly } from './testing/fake-fly.ts'
-import { rejectsWith, startCall, waitFor } from './testing/harness.ts'
+import { perTestPools, rejectsWith, startCall, waitFor } from './testing/harness.ts'
 import { startNats, type TestNats } from './testing/nats-server.ts'
 import { environment, sleep, whoami } from './testing/tasks.ts'
 
@@ -35,7 +34,6 @@ const unlimited: FakeFly = await startFakeFly({
   ratePerSecond: 1e6,
   burst: 1e6,
 })
-const pools: Pool[] = []
 const logs: string[] = []
 
 conformance({
@@ -51,15 +49,22 @@ conformance({
       sweepEveryMs: 0,
       log: () => {},
     }),
-  kill: (_backend, pool, runnerId) => {
-    const pid = pool.stats().runnerDetails.find((r) => r.id === runnerId)?.pid
-    if (!pid) throw new Error(`no pid for ${runnerId}`)
-    process.kill(pid, 'SIGKILL')
-  },
+  kill: killRunnerProcess,
 })
 
+let poolSeq = 0
+
+/** Each test's pool has a name of its own, so its runner ids (and machines) are its own. */
+const pool = perTestPools(() => ({
+  name: `fly${++poolSeq}`,
+  max: 1,
+  shutdownTimeout: 1_000,
+  log: (l) => logs.push(l),
+}))
+
+// Runs after perTestPools' own afterEach, registered just above (hooks run in order of
+// registration), which has shut the test's pools down.
 afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.shutdown()))
   fly.boot = 'run'
   // no paid machine outlives its pool
   await waitFor('the pools’ machines to be destroyed', () => liveMachines().length === 0, 10_000)
@@ -87,22 +92,6 @@ function flyBackend(overrides: Partial<ConstructorParameters<typeof FlyBackend>[
   })
 }
 
-let poolSeq = 0
-
-/** Each test's pool has a name of its own, so its runner ids (and machines) are its own. */
-function pool(backend: FlyBackend, options: Partial<PoolOptions> = {}): Pool {
-  const p = new Pool({
-    name: `fly${++poolSeq}`,
-    backend,
-    max: 1,
-    shutdownTimeout: 1_000,
-    log: (l) => logs.push(l),
-    ...options,
-  })
-  pools.push(p)
-  return p
-}
-
 function machineOf(runnerId: string) {
   return fly
     .machines()
@@ -114,15 +103,6 @@ function machineOf(runnerId: string) {
 /** This process's pool machines not yet destroyed. */
 function liveMachines() {
   return fly.machines().filter((m) => m.config.metadata[PARENT_META] === PARENT_ID && m.state !== 'destroyed')
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 describe('FlyBackend over the Machines API', () => {
@@ -238,24 +218,10 @@ describe('FlyBackend over the Machines API', () => {
   })
 
   it('kill -9 of the node: its runners exit within 10 s', async () => {
-    const fixture = fileURLToPath(new URL('./testing/fly-parent-fixture.ts', import.meta.url))
-    const parent = spawn(process.execPath, ['--import', tsxLoader, fixture, nats.url, fly.url, TOKEN, APP], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      parent.stdout.on('data', (d: Buffer) => {
-        out += d
-        if (out.includes('\n')) resolve(out.split('\n')[0] ?? '')
-      })
-      parent.once('exit', (code) => reject(new Error(`parent fixture exited early (${code})`)))
-    })
-    const { runnerPid, parentPid } = JSON.parse(line) as { runnerPid: number; parentPid: number }
-    assert.ok(alive(runnerPid))
-    const t0 = performance.now()
-    process.kill(parentPid, 'SIGKILL')
-    await waitFor('the runner to exit', () => !alive(runnerPid), 12_000)
-    const ms = performance.now() - t0
+    const ms = await killParentAndAwaitRunner(
+      ['fly-parent-fixture.ts', nats.url, fly.url, TOKEN, APP],
+      12_000,
+    )
     assert.ok(ms < 10_000, `runner exited ${Math.round(ms)} ms after its node`)
   })
 

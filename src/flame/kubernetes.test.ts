@@ -15,6 +15,7 @@ import { runnerAnnotations, runnerLabels } from './backends/kubernetes-runner-po
 import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent } from './parent.ts'
 import { Pool } from './pool.ts'
+import { alive } from './testing/backend-tests.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { FakeKubernetes } from './testing/fake-kubernetes.ts'
@@ -299,12 +300,3 @@ describe('KubernetesBackend', () => {
     }
   })
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}

@@ -12,12 +12,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { MachineBackend } from './backends/machine.ts'
 import { natsParentChannel } from './nats-channel.ts'
 import { NatsLink } from './nats-link.ts'
 import { PARENT_ENV, PARENT_ID, Parent, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
-import { Pool } from './pool.ts'
+import { killParentAndAwaitRunner, killRunnerProcess, withPool } from './testing/backend-tests.ts'
 import { runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { rejectsWith, startCall, waitFor } from './testing/harness.ts'
@@ -45,30 +44,15 @@ after(async () => {
 conformance({
   name: 'network (NATS, no IPC)',
   backend: netBackend,
-  kill: (_backend, pool, runnerId) => {
-    const pid = pool.stats().runnerDetails.find((r) => r.id === runnerId)?.pid
-    if (!pid) throw new Error(`no pid for ${runnerId}`)
-    process.kill(pid, 'SIGKILL')
-  },
+  kill: killRunnerProcess,
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('the network runner link', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flame-net-'))
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('gives the runner nothing but its environment: no IPC, a temp folder of its own', async () => {
-    const backend = netBackend()
-    const pool = new Pool({ name: 'env', backend, max: 1, log: false })
-    try {
+    await withPool({ name: 'env', backend: netBackend() }, async (pool) => {
       const seen = await pool.call(environment, null)
       assert.equal(seen.ipc, false)
       assert.notEqual(seen.tmpdir, tmpdir())
@@ -83,14 +67,11 @@ describe('the network runner link', () => {
       assert.equal(record.parentId, PARENT_ID)
       assert.deepEqual(record.link?.servers, [nats.url])
       assert.ok((record.link?.token.length ?? 0) >= 32)
-    } finally {
-      await pool.shutdown()
-    }
+    })
   })
 
   it('carries messages of several MB both ways, intact (NATS allows 1 MB per message)', async () => {
-    const pool = new Pool({ name: 'big', backend: netBackend(), max: 1, log: false })
-    try {
+    await withPool({ name: 'big', backend: netBackend() }, async (pool) => {
       const size = 5 * 1024 * 1024 + 123
       const bytes = await pool.call(bigResult, { size, seed: 7 })
       assert.equal(bytes.length, size)
@@ -99,16 +80,13 @@ describe('the network runner link', () => {
       assert.equal(wrong, -1, `byte ${wrong} differs`)
       const input = { text: 'é'.repeat(1_500_000), list: Array.from({ length: 50_000 }, (_, i) => i) }
       assert.deepEqual(await pool.call(echo, input), input)
-    } finally {
-      await pool.shutdown()
-    }
+    })
   })
 
   it('fails the calls of a runner killed -9 with runner_lost within 5 s, destroys its machine, and serves the next call', async () => {
     const backend = netBackend()
     const { machines } = backends.at(-1)!
-    const pool = new Pool({ name: 'kill', backend, max: 1, log: false })
-    try {
+    await withPool({ name: 'kill', backend }, async (pool) => {
       const call = startCall(pool, sleep, { ms: 30_000 })
       await call.started
       const pid = pool.stats().runnerDetails[0]!.pid!
@@ -120,32 +98,13 @@ describe('the network runner link', () => {
       assert.match(err.message, /link lost: no heartbeat/)
       await waitFor('the machine to be destroyed', () => machines.running === 0, 5_000)
       assert.equal((await pool.call(environment, null)).ipc, false)
-    } finally {
-      await pool.shutdown()
-    }
+    })
     assert.equal(machines.running, 0, 'shutdown left a machine')
   })
 
   it('a runner whose parent is killed -9 disposes its resources and exits within 10 s', async () => {
     const marker = join(dir, `${randomUUID()}.log`)
-    const fixture = fileURLToPath(new URL('./testing/net-parent-fixture.ts', import.meta.url))
-    const parent = spawn(process.execPath, ['--import', tsxLoader, fixture, nats.url, marker], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      parent.stdout.on('data', (d: Buffer) => {
-        out += d
-        if (out.includes('\n')) resolve(out.split('\n')[0]!)
-      })
-      parent.once('exit', (code) => reject(new Error(`parent fixture exited early (${code})`)))
-    })
-    const { runnerPid, parentPid } = JSON.parse(line) as { runnerPid: number; parentPid: number }
-    assert.ok(alive(runnerPid))
-    const t0 = performance.now()
-    process.kill(parentPid, 'SIGKILL')
-    await waitFor('the orphaned runner to exit', () => !alive(runnerPid), 12_000)
-    const gone = performance.now() - t0
+    const gone = await killParentAndAwaitRunner(['net-parent-fixture.ts', nats.url, marker], 12_000)
     assert.ok(gone < 10_000, `runner took ${Math.round(gone)} ms to go`)
     assert.match(readFileSync(marker, 'utf8'), /created .*\ndisposed /)
   })

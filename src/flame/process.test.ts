@@ -5,10 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { Parent, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
-import { Pool } from './pool.ts'
 import { defineTask } from './task.ts'
+import { killParentAndAwaitRunner, killRunnerProcess, withPool } from './testing/backend-tests.ts'
 import { fixtureBackend, runnerFixture, tsxLoader } from './testing/backends.ts'
 import { conformance } from './testing/conformance.ts'
 import { waitFor } from './testing/harness.ts'
@@ -17,95 +16,52 @@ import { raisePriority, sleep, useResource, whoami } from './testing/tasks.ts'
 conformance({
   name: 'process',
   backend: () => fixtureBackend(),
-  kill: (_backend, pool, runnerId) => {
-    const pid = pool.stats().runnerDetails.find((r) => r.id === runnerId)?.pid
-    if (!pid) throw new Error(`no pid for ${runnerId}`)
-    process.kill(pid, 'SIGKILL')
-  },
+  kill: killRunnerProcess,
 })
 
 /** Registered in this process only: the runner fixture does not import it. */
 const parentOnly = defineTask('flame-test.parentOnly', async () => 'never runs on a runner')
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 describe('ProcessBackend runners never outlive their purpose', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flame-proc-'))
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('runs tasks in a separate process', async () => {
-    const pool = new Pool({ name: 'pid', backend: fixtureBackend(), max: 1, log: false })
-    try {
+  it('runs tasks in a separate process', () =>
+    withPool({ name: 'pid', backend: fixtureBackend() }, async (pool) => {
       const who = await pool.call(whoami, null)
       assert.notEqual(who.pid, process.pid)
       assert.equal(pool.stats().runnerDetails[0]?.pid, who.pid)
-    } finally {
-      await pool.shutdown()
-    }
-  })
+    }))
 
-  it('runs the runner at the niceness it was given, above its parent’s', async () => {
-    const niceOf = (pid: number): number => {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
-    }
-    const pool = new Pool({ name: 'nice', backend: fixtureBackend({ nice: 7 }), max: 1, log: false })
-    try {
+  it('runs the runner at the niceness it was given, above its parent’s', () =>
+    withPool({ name: 'nice', backend: fixtureBackend({ nice: 7 }) }, async (pool) => {
+      const niceOf = (pid: number): number => {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+      }
       const who = await pool.call(whoami, null)
       assert.equal(niceOf(who.pid), niceOf(process.pid) + 7)
       // and cannot take it back, even when the parent is root (whose child could otherwise)
       const tried = await pool.call(raisePriority, null)
       assert.deepEqual(tried, { before: niceOf(process.pid) + 7, after: niceOf(process.pid) + 7 })
-    } finally {
-      await pool.shutdown()
-    }
-  })
+    }))
 
-  it('rejects a task the runner does not know with unknown_task', async () => {
-    const pool = new Pool({ name: 'unknown', backend: fixtureBackend(), max: 1, log: false })
-    try {
+  it('rejects a task the runner does not know with unknown_task', () =>
+    withPool({ name: 'unknown', backend: fixtureBackend() }, async (pool) => {
       await assert.rejects(pool.call(parentOnly, null), { code: 'unknown_task' })
       assert.equal((await pool.call(whoami, null)).runnerId, 'unknown-1')
-    } finally {
-      await pool.shutdown()
-    }
-  })
+    }))
 
   it('SIGKILL of the parent leaves no runner behind, and the runner disposes its resources', async () => {
     const marker = join(dir, `${randomUUID()}.log`)
-    const parentFixture = fileURLToPath(new URL('./testing/parent-fixture.ts', import.meta.url))
-    const parent = spawn(process.execPath, ['--import', tsxLoader, parentFixture, marker], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      parent.stdout.on('data', (d: Buffer) => {
-        out += d
-        if (out.includes('\n')) resolve(out.split('\n')[0]!)
-      })
-      parent.once('exit', (code) => reject(new Error(`parent fixture exited early (${code})`)))
-    })
-    const { runnerPid, parentPid } = JSON.parse(line) as { runnerPid: number; parentPid: number }
-    assert.ok(alive(runnerPid))
-    const t0 = performance.now()
-    process.kill(parentPid, 'SIGKILL')
-    await waitFor('the orphaned runner to exit', () => !alive(runnerPid), 8_000)
-    const gone = performance.now() - t0
+    const gone = await killParentAndAwaitRunner(['parent-fixture.ts', marker], 8_000)
     assert.ok(gone < 4_000, `runner took ${Math.round(gone)} ms to go`)
     assert.match(readFileSync(marker, 'utf8'), /created .*\ndisposed /)
   })
 
   it('SIGTERM makes a runner dispose its resources and exit; its calls get runner_lost', async () => {
     const marker = join(dir, `${randomUUID()}.log`)
-    const pool = new Pool({ name: 'term', backend: fixtureBackend(), max: 1, maxConcurrency: 2, log: false })
-    try {
+    await withPool({ name: 'term', backend: fixtureBackend(), maxConcurrency: 2 }, async (pool) => {
       const r = await pool.call(useResource, { marker })
       let started!: () => void
       const running = new Promise<void>((resolve) => {
@@ -117,9 +73,7 @@ describe('ProcessBackend runners never outlive their purpose', () => {
       await assert.rejects(call, { code: 'runner_lost' })
       await waitFor('the disposer to run', () => readFileSync(marker, 'utf8').includes('disposed'))
       await waitFor('the pool to see the runner go', () => pool.stats().runnerDeaths === 1)
-    } finally {
-      await pool.shutdown()
-    }
+    })
   })
 
   function spawnBareRunner(info: Partial<ParentInfo>) {

@@ -17,7 +17,6 @@
  * The same code serves one node (in-process cluster, SQLite) and a planet (NATS, PostgreSQL).
  */
 import { randomBytes } from 'node:crypto'
-import { DEVICE_NAMES, isDeviceName } from '../browser/devices.ts'
 import {
   type Cluster,
   type ClusterError,
@@ -29,7 +28,6 @@ import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type StoredFile, type TestStore } from '../store/index.ts'
 import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
-import { CONNECTIVITY_NAMES, isConnectivityName } from './connectivity.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import { gatheredFile } from './gathered-artifact.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
@@ -43,6 +41,7 @@ import {
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
 import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
 import { isFinal, type TestListener, TestRun } from './test-run.ts'
+import { parseTestSettings } from './test-settings.ts'
 import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
 
 export interface StartRequest {
@@ -132,23 +131,12 @@ export class SpeedTests {
     const budget = request.budget === undefined ? undefined : parseBudget(request.budget)
     if (budget && !budget.ok)
       return { ok: false, error: { code: 'bad_request', message: `budget: ${budget.message}` } }
-    const device = request.device ?? 'desktop'
-    if (!isDeviceName(device)) {
-      return {
-        ok: false,
-        error: { code: 'bad_request', message: `"device" must be one of ${DEVICE_NAMES.join(', ')}.` },
-      }
+    const settings = parseTestSettings(request)
+    if (!settings.ok) {
+      const message = `"${settings.field}" must be one of ${settings.allowed.join(', ')}.`
+      return { ok: false, error: { code: 'bad_request', message } }
     }
-    const connectivity = request.connectivity ?? 'native'
-    if (!isConnectivityName(connectivity)) {
-      return {
-        ok: false,
-        error: {
-          code: 'bad_request',
-          message: `"connectivity" must be one of ${CONNECTIVITY_NAMES.join(', ')}.`,
-        },
-      }
-    }
+    const { device, connectivity } = settings.settings
     const repeatView = request.repeatView ?? false
     if (typeof repeatView !== 'boolean') {
       return { ok: false, error: { code: 'bad_request', message: '"repeatView" must be true or false.' } }

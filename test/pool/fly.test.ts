@@ -12,34 +12,34 @@ import { fileURLToPath } from 'node:url'
 import { FlyBackend, NatsLink, PARENT_ENV, Pool, parseGuest } from '@world-page-speed/flame'
 import { type FakeFly, startFakeFly } from '@world-page-speed/flame/testing'
 import { timedNav } from '../../src/speedtest/timed-nav.ts'
-import { type NatsServer, startNatsServer } from '../cluster/nats-server.ts'
-import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
-import { runTest, waitUntil } from '../support/api.ts'
-import { startWpsServer } from '../support/wps-process.ts'
+import { FACTS } from '../fixtures/site.ts'
+import {
+  measureColdThenHot,
+  networkBackendWorld,
+  serveForTest,
+  stopLeavingNoRunner,
+} from '../support/network-backend.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const APP = 'wps-e2e'
 const TOKEN = 'e2e-token'
 
 describe('runners as Fly.io Machines', () => {
-  let nats: NatsServer
   let fly: FakeFly
-  let site: FixtureSite
-  before(async () => {
-    nats = await startNatsServer()
-    fly = await startFakeFly({ app: APP, token: TOKEN, appRoot: ROOT })
-    site = await startFixtureSite()
-  })
-  after(async () => {
-    await site?.close()
-    await fly?.close()
-    await nats?.stop()
+  const world = networkBackendWorld({
+    start: async () => {
+      fly = await startFakeFly({ app: APP, token: TOKEN, appRoot: ROOT })
+    },
+    stop: async () => {
+      await fly?.close()
+    },
   })
 
   const live = () => fly.machines().filter((m) => m.state !== 'destroyed')
 
   it('measures a page through a runner booted as a machine, cold then hot, and leaves no machine behind', async (t) => {
-    const server = await startWpsServer({
+    const { nats, site } = world
+    const server = await serveForTest(t, {
       WPS_POOL_BACKEND: 'fly',
       NATS_URL: nats.url,
       FLY_API_TOKEN: TOKEN,
@@ -49,19 +49,7 @@ describe('runners as Fly.io Machines', () => {
       WPS_REGION: 'fra',
       WPS_ALLOW_PRIVATE: '1',
     })
-    t.after(async () => {
-      const { leftovers } = await server.stop()
-      assert.deepEqual(leftovers, [])
-    })
-    const url = `${site.url}${FACTS.rich.path}`
-    const first = (await runTest(server.url, { url }, { timeoutMs: 60_000 })).test
-    const second = (await runTest(server.url, { url }, { timeoutMs: 60_000 })).test
-    for (const test of [first, second]) {
-      assert.equal(test.results[0]?.status, 'complete', JSON.stringify(test.results[0]?.error))
-      assert.equal(test.results[0]?.requests, FACTS.rich.requests)
-    }
-    assert.equal(first.results[0]?.cold, true)
-    assert.equal(second.results[0]?.cold, false)
+    await measureColdThenHot(server, site)
     const machines = live()
     assert.equal(machines.length, 1, 'one runner machine, reused')
     const machine = machines[0]!
@@ -70,21 +58,19 @@ describe('runners as Fly.io Machines', () => {
     assert.deepEqual(machine.config.guest, { cpu_kind: 'performance', cpus: 2, memory_mb: 4096 })
     assert.ok(PARENT_ENV in machine.config.env)
     assert.equal(machine.config.env.NATS_URL, nats.url)
-    // the runner is the fake API's child, not the server's: it shares nothing with it
-    assert.equal(
-      server.started().some((p) => p.pid === fly.pidOf(machine.id)),
-      false,
+    await stopLeavingNoRunner(
+      server,
+      fly.pidOf(machine.id),
+      () => live().length === 0,
+      'the runner machine to be destroyed',
     )
-    const { leftovers } = await server.stop()
-    assert.deepEqual(leftovers, [])
-    await waitUntil(async () => live().length === 0, 10_000, 'the runner machine to be destroyed')
   })
 
   describe('the browser side runs on the runner', () => {
     let link: NatsLink
     let pool: Pool
     before(async () => {
-      link = await NatsLink.listen({ servers: nats.url })
+      link = await NatsLink.listen({ servers: world.nats.url })
       const backend = new FlyBackend({
         link,
         api: { url: fly.url, token: TOKEN, app: APP },
@@ -104,7 +90,7 @@ describe('runners as Fly.io Machines', () => {
 
     it('refuses a private target when the policy says public only', async () => {
       const m = await pool.call(timedNav, {
-        url: `${site.url}${FACTS.rich.path}`,
+        url: `${world.site.url}${FACTS.rich.path}`,
         timeoutMs: 20_000,
         machineSlots: 1,
         egress: { allowPrivate: false, latencyMs: 0 },
@@ -113,7 +99,7 @@ describe('runners as Fly.io Machines', () => {
     })
 
     it('adds the policy’s latency to the page’s connections', async () => {
-      const url = `${site.url}${FACTS.ttfb.path}?ms=0`
+      const url = `${world.site.url}${FACTS.ttfb.path}?ms=0`
       const direct = await pool.call(timedNav, {
         url,
         timeoutMs: 20_000,

@@ -8,15 +8,20 @@
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { PARENT_ENV, parsePodLike } from '@world-page-speed/flame'
 import { FakeKubernetes } from '@world-page-speed/flame/testing'
 import { parseAllDocuments } from 'yaml'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
-import { type NatsServer, startNatsServer } from '../cluster/nats-server.ts'
-import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
+import { FACTS } from '../fixtures/site.ts'
 import { runTest, waitUntil } from '../support/api.ts'
+import {
+  measureColdThenHot,
+  networkBackendWorld,
+  serveForTest,
+  stopLeavingNoRunner,
+} from '../support/network-backend.ts'
 import { readEvents } from '../support/sse.ts'
 import { startWpsServer } from '../support/wps-process.ts'
 
@@ -67,54 +72,38 @@ describe('deploy/kubernetes manifests', () => {
 })
 
 describe('runners as Kubernetes pods', () => {
-  let nats: NatsServer
   let k8s: FakeKubernetes
-  let site: FixtureSite
-  before(async () => {
-    nats = await startNatsServer()
-    k8s = await FakeKubernetes.start({ root: ROOT, namespace: 'speed' })
-    site = await startFixtureSite()
-    const template = deployment().template
-    k8s.addPod(
-      parsePodLike({ metadata: { name: NODE_POD, labels: template.metadata.labels }, spec: template.spec }),
-    )
-  })
-  after(async () => {
-    await site?.close()
-    await k8s?.close()
-    await nats?.stop()
+  const world = networkBackendWorld({
+    start: async () => {
+      k8s = await FakeKubernetes.start({ root: ROOT, namespace: 'speed' })
+      const template = deployment().template
+      k8s.addPod(
+        parsePodLike({ metadata: { name: NODE_POD, labels: template.metadata.labels }, spec: template.spec }),
+      )
+    },
+    stop: async () => {
+      await k8s?.close()
+    },
   })
 
   const runnerPods = () => k8s.podsLabelled('app.kubernetes.io/managed-by', 'flame')
-  const serve = (extra: Record<string, string> = {}) =>
-    startWpsServer({
-      ...k8s.env,
-      WPS_POOL_BACKEND: 'kubernetes',
-      POD_NAME: NODE_POD,
-      POD_NAMESPACE: 'speed',
-      NATS_URL: nats.url,
-      WPS_REGION: 'fra',
-      WPS_ALLOW_PRIVATE: '1',
-      WPS_K8S_RUNNER_CPU: '2',
-      WPS_K8S_RUNNER_MEMORY: '2Gi',
-      ...extra,
-    })
+  const nodeEnv = (extra: Record<string, string> = {}) => ({
+    ...k8s.env,
+    WPS_POOL_BACKEND: 'kubernetes',
+    POD_NAME: NODE_POD,
+    POD_NAMESPACE: 'speed',
+    NATS_URL: world.nats.url,
+    WPS_REGION: 'fra',
+    WPS_ALLOW_PRIVATE: '1',
+    WPS_K8S_RUNNER_CPU: '2',
+    WPS_K8S_RUNNER_MEMORY: '2Gi',
+    ...extra,
+  })
+  const serve = (extra: Record<string, string> = {}) => startWpsServer(nodeEnv(extra))
 
   it('measures a page through a runner pod, cold then hot, and leaves no pod behind', async (t) => {
-    const server = await serve()
-    t.after(async () => {
-      const { leftovers } = await server.stop()
-      assert.deepEqual(leftovers, [])
-    })
-    const url = `${site.url}${FACTS.rich.path}`
-    const first = (await runTest(server.url, { url }, { timeoutMs: 60_000 })).test
-    const second = (await runTest(server.url, { url }, { timeoutMs: 60_000 })).test
-    for (const test of [first, second]) {
-      assert.equal(test.results[0]?.status, 'complete', JSON.stringify(test.results[0]?.error))
-      assert.equal(test.results[0]?.requests, FACTS.rich.requests)
-    }
-    assert.equal(first.results[0]?.cold, true)
-    assert.equal(second.results[0]?.cold, false)
+    const server = await serveForTest(t, nodeEnv())
+    await measureColdThenHot(server, world.site)
     const pods = runnerPods()
     assert.equal(pods.length, 1, 'one runner pod, reused')
     const pod = pods[0]!
@@ -129,43 +118,32 @@ describe('runners as Kubernetes pods', () => {
     assert.equal(pod.metadata.ownerReferences?.[0]?.name, NODE_POD)
     const env = new Map((container.env ?? []).map((e) => [e.name, e.value]))
     assert.ok(env.get(PARENT_ENV))
-    assert.equal(env.get('NATS_URL'), nats.url, 'the runner dials the node’s NATS, not the manifest’s')
+    assert.equal(env.get('NATS_URL'), world.nats.url, 'the runner dials the node’s NATS, not the manifest’s')
     assert.equal(env.get('WPS_REGION'), 'fra')
-    // the runner is the fake API's child, not the server's: it shares nothing with it
-    const runnerPid = k8s.pidOf(pod.metadata.name)
-    assert.ok(runnerPid)
-    assert.equal(
-      server.started().some((p) => p.pid === runnerPid),
-      false,
+    await stopLeavingNoRunner(
+      server,
+      k8s.pidOf(pod.metadata.name),
+      () => runnerPods().length === 0,
+      'the runner pod to be deleted',
     )
-    const { leftovers } = await server.stop()
-    assert.deepEqual(leftovers, [])
-    await waitUntil(async () => runnerPods().length === 0, 10_000, 'the runner pod to be deleted')
   })
 
   it('deletes the runner pod when it idles away', async (t) => {
-    const server = await serve({ WPS_POOL_IDLE_SHUTDOWN_MS: '500' })
-    t.after(async () => {
-      const { leftovers } = await server.stop()
-      assert.deepEqual(leftovers, [])
-    })
-    const test = (await runTest(server.url, { url: `${site.url}${FACTS.rich.path}` }, { timeoutMs: 60_000 }))
-      .test
+    const server = await serveForTest(t, nodeEnv({ WPS_POOL_IDLE_SHUTDOWN_MS: '500' }))
+    const test = (
+      await runTest(server.url, { url: `${world.site.url}${FACTS.rich.path}` }, { timeoutMs: 60_000 })
+    ).test
     assert.equal(test.results[0]?.status, 'complete', JSON.stringify(test.results[0]?.error))
     await waitUntil(async () => runnerPods().length === 0, 15_000, 'the idle runner pod to be deleted')
     assert.ok(k8s.requests.some((r) => r.method === 'DELETE' && r.path.includes(`${NODE_POD}-browser-1-`)))
   })
 
   it('turns a runner pod killed -9 mid-measurement into runner_lost within 5 s, then serves the next test', async (t) => {
-    const server = await serve()
-    t.after(async () => {
-      const { leftovers } = await server.stop()
-      assert.deepEqual(leftovers, [])
-    })
+    const server = await serveForTest(t, nodeEnv())
     const response = await fetch(`${server.url}/api/tests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url: `${site.url}${FACTS.ttfb.path}?ms=15000` }),
+      body: JSON.stringify({ url: `${world.site.url}${FACTS.ttfb.path}?ms=15000` }),
     })
     assert.equal(response.status, 201)
     const { links } = (await response.json()) as { links: { events: string } }
@@ -188,7 +166,11 @@ describe('runners as Kubernetes pods', () => {
       5_000,
       'the dead runner’s pod to go',
     )
-    const next = await runTest(server.url, { url: `${site.url}${FACTS.rich.path}` }, { timeoutMs: 60_000 })
+    const next = await runTest(
+      server.url,
+      { url: `${world.site.url}${FACTS.rich.path}` },
+      { timeoutMs: 60_000 },
+    )
     assert.equal(next.test.results[0]?.status, 'complete', JSON.stringify(next.test.results[0]?.error))
     assert.equal(next.test.results[0]?.cold, true, 'a new runner pod was booted for it')
   })
@@ -198,7 +180,7 @@ describe('runners as Kubernetes pods', () => {
     t.after(async () => {
       await first.stop()
     })
-    const url = `${site.url}${FACTS.rich.path}`
+    const url = `${world.site.url}${FACTS.rich.path}`
     const before = (await runTest(first.url, { url }, { timeoutMs: 60_000 })).test
     assert.equal(before.results[0]?.status, 'complete', JSON.stringify(before.results[0]?.error))
     const [pod] = runnerPods()

@@ -41,31 +41,36 @@ export interface Suite {
 
 /** Call inside a `describe`: the hooks it registers clean up that describe's pools. */
 export function setUpSuite(target: ConformanceTarget): Suite {
-  const pools: Pool[] = []
   const dir = mkdtempSync(join(tmpdir(), 'flame-test-'))
   const logs: string[] = []
+  const pools = perTestPools((n) => ({
+    name: `t${n}`,
+    max: 1,
+    idleShutdownAfter: 5_000,
+    bootTimeout: 30_000,
+    shutdownTimeout: 1_000,
+    log: (line) => logs.push(line),
+  }))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+  return { target, makePool: (options = {}) => pools(target.backend(), options), logs, dir }
+}
 
-  function makePool(options: Partial<PoolOptions> = {}): Pool {
-    const pool = new Pool({
-      name: `t${pools.length + 1}`,
-      backend: target.backend(),
-      max: 1,
-      idleShutdownAfter: 5_000,
-      bootTimeout: 30_000,
-      shutdownTimeout: 1_000,
-      log: (line) => logs.push(line),
-      ...options,
-    })
-    pools.push(pool)
-    return pool
-  }
-
+/**
+ * A pool factory whose pools are shut down after each test of the describe (or file)
+ * that calls it: `defaults(n)` for the test's n-th pool, then the caller's options.
+ */
+export function perTestPools(
+  defaults: (n: number) => Omit<PoolOptions, 'backend'>,
+): (backend: Backend, options?: Partial<PoolOptions>) => Pool {
+  const pools: Pool[] = []
   afterEach(async () => {
     await Promise.all(pools.splice(0).map((p) => p.shutdown()))
   })
-  after(() => rmSync(dir, { recursive: true, force: true }))
-
-  return { target, makePool, logs, dir }
+  return (backend, options = {}) => {
+    const pool = new Pool({ ...defaults(pools.length + 1), backend, ...options })
+    pools.push(pool)
+    return pool
+  }
 }
 
 export async function waitFor(
