@@ -19,6 +19,13 @@ export type { ElementReport, LayoutShiftReport, LcpElement } from './element-scr
 export { browserCrashedError, httpError, navigationError, timeoutError } from './errors.ts'
 export { startVisuals, thinFilmstrip, type VisualOptions, withVisuals } from './frames.ts'
 export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+export { auditPage, type LighthouseOptions, type LighthouseOutcome, lighthouseFlags } from './lighthouse.ts'
+export {
+  type LighthouseAudit,
+  type LighthouseOpportunity,
+  type LighthouseSummary,
+  summarizeLighthouse,
+} from './lighthouse-summary.ts'
 export { type MeasureOptions, SETTLE, type Settle } from './measure.ts'
 export { computeCls, computeFcp, computeLcp, computeMetrics, computeTbt } from './metrics.ts'
 export type { NetworkEvent } from './network-events.ts'

@@ -19,6 +19,8 @@ export interface MeasureRequest {
   runs: number
   device: DeviceName
   connectivity: ConnectivityName
+  /** Also run a Lighthouse performance audit after the measurement (lighthouse-step.ts). */
+  lighthouse?: boolean
 }
 
 export const MAX_RUNS = 5
@@ -30,7 +32,17 @@ export const MAX_RUNS = 5
 export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & {
   status: RegionStatus
   images?: RowImage[]
+  /** Reports of the row (the Lighthouse JSON), kept in the store like images. */
+  reports?: RowReport[]
 }
+
+/** A text report of a row; `name` as in its URL (`lighthouse.json`). */
+export interface RowReport {
+  name: string
+  text: string
+}
+
+export const REPORT_NAME = /^lighthouse\.json$/
 
 /** A JPEG of the load; `name` as in its URL (`frame-3.jpg`, `screenshot.jpg`). */
 export interface RowImage {
@@ -44,7 +56,7 @@ const STATUSES: readonly RegionStatus[] = ['starting', 'loading', 'complete', 'e
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { testId, url, runs, device, connectivity } = payload as Record<string, unknown>
+  const { testId, url, runs, device, connectivity, lighthouse } = payload as Record<string, unknown>
   if (typeof testId !== 'string' || typeof url !== 'string') return null
   const count = Number.isInteger(runs) ? Math.min(MAX_RUNS, Math.max(1, runs as number)) : 1
   return {
@@ -53,6 +65,7 @@ export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
     runs: count,
     device: isDeviceName(device) ? device : 'desktop',
     connectivity: isConnectivityName(connectivity) ? connectivity : 'native',
+    ...(lighthouse === true ? { lighthouse: true } : {}),
   }
 }
 
@@ -61,8 +74,19 @@ export function parseRegionUpdate(message: unknown): RegionUpdate | null {
   const update = message as Record<string, unknown>
   if (!STATUSES.includes(update.status as RegionStatus)) return null
   // Identity fields belong to the row, never to a message about it.
-  const { node: _node, region: _region, images, ...rest } = update
+  const { node: _node, region: _region, images, reports, ...rest } = update
   const parsed = rest as RegionUpdate
+  if (reports !== undefined) {
+    if (!Array.isArray(reports)) return null
+    parsed.reports = reports.filter(
+      (report): report is RowReport =>
+        typeof report === 'object' &&
+        report !== null &&
+        typeof report.name === 'string' &&
+        REPORT_NAME.test(report.name) &&
+        typeof report.text === 'string',
+    )
+  }
   if (images === undefined) return parsed
   if (!Array.isArray(images)) return null
   const valid = images.filter(

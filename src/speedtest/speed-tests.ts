@@ -31,6 +31,7 @@ import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { CONNECTIVITY_NAMES, isConnectivityName } from './connectivity.ts'
 import { followRemote, serveFollow } from './follow.ts'
+import { lighthouseFiles } from './lighthouse-files.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
 import {
   MAX_RUNS,
@@ -55,6 +56,8 @@ export interface StartRequest {
   device?: unknown
   /** `native` (default), `cable`, `4g`, `3g` or `3g-slow` (connectivity.ts). */
   connectivity?: unknown
+  /** Also run a Lighthouse performance audit in every region (lighthouse-step.ts). Default false. */
+  lighthouse?: unknown
 }
 
 export type StartError =
@@ -146,6 +149,10 @@ export class SpeedTests {
         },
       }
     }
+    const lighthouse = request.lighthouse ?? false
+    if (typeof lighthouse !== 'boolean') {
+      return { ok: false, error: { code: 'bad_request', message: '"lighthouse" must be true or false.' } }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -188,6 +195,7 @@ export class SpeedTests {
       runs: runs as number,
       device,
       connectivity,
+      ...(lighthouse ? { lighthouse } : {}),
     })
     return { ok: true, test: snapshot }
   }
@@ -335,7 +343,10 @@ export class SpeedTests {
    * order), and never into the row itself.
    */
   #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
-    const { images, ...row } = update
+    const { images, reports, ...row } = update
+    if (reports && reports.length > 0) {
+      this.#write(testId, async (store) => store.saveFiles(testId, node, await lighthouseFiles(reports)))
+    }
     if (images && images.length > 0) {
       const files = images.map((image) => ({
         name: image.name,
