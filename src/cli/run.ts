@@ -1,6 +1,6 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--json] [--har FILE]
- * [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--lighthouse] [--json]
+ * [--har FILE] [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
  * Progress goes to stderr, each line with the time since the start; the result to stdout (a
  * table, or with --json exactly what `GET /api/tests/:id` returns); with --har the test as a
  * HAR 1.2 file, as `GET /api/tests/:id/har` gives it. Exit codes are usage.ts's EXIT_CODES: 0
@@ -23,6 +23,7 @@ import { MAX_RUNS } from '../speedtest/protocol.ts'
 import { parseArgs, UsageError } from './args.ts'
 import { budgetLines, junitXml, readBudgetFile } from './budget-report.ts'
 import { readConfig } from './config.ts'
+import { lighthouseLines } from './lighthouse-report.ts'
 import { startNode } from './node.ts'
 import { elapsedPrefix, exitCodeFor, progressLine, resultTable } from './report.ts'
 import { onShutdownSignal, signalExitCode } from './signals.ts'
@@ -57,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     runs: 'value',
     device: 'value',
     connectivity: 'value',
+    lighthouse: 'flag',
     verbose: 'flag',
     budget: 'value',
     junit: 'value',
@@ -110,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       budget,
       device,
       connectivity,
+      ...(options.lighthouse ? { lighthouse: true } : {}),
     })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
@@ -123,6 +126,9 @@ export async function run(argv: string[]): Promise<number> {
       })
     })
     console.log(options.json ? JSON.stringify(test, null, 2) : resultTable(test))
+    const audits = lighthouseLines(test)
+    // Like the budget verdict: in the JSON already, so as text it goes to stderr with --json.
+    if (audits.length > 0) (options.json ? console.error : console.log)(audits.join('\n'))
     const verdict = budgetLines(test)
     // The verdict is in the JSON already; as text it goes to stderr so stdout stays one JSON document.
     if (verdict.length > 0) (options.json ? console.error : console.log)(verdict.join('\n'))

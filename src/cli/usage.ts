@@ -19,7 +19,7 @@ export const USAGE = `World Page Speed — watch a page load from every region a
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]     serve the web page and API
-  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--json] [--har FILE] [--budget FILE] [--junit FILE]
+  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--lighthouse] [--json] [--har FILE] [--budget FILE] [--junit FILE]
                                                      test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
@@ -38,7 +38,7 @@ Options:
   --host H       address to bind (default: HOST, else 0.0.0.0)
   --latency MS   add this round-trip time to every connection of this node's browsers
   --help         this text`,
-  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
+  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--lighthouse] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
 
 Tests one URL without a server, on a node started for the purpose. Progress goes to
 stderr (with the time since the start), the result to stdout: a table, or with --json
@@ -52,6 +52,8 @@ Options:
                  native (default: no shaping), cable (28 ms, 5000/1000 kbit/s), 4g (170 ms, 9000/9000),
                  3g (300 ms, 1600/768), 3g-slow (400 ms, 400/400): WebPageTest's round trip and
                  bandwidth down/up, enforced per connection on the runner's egress proxy
+  --lighthouse   also run a Lighthouse 12.2.3 performance audit in every region after its measurement
+                 (8–14 s more each); prints each region's score and top opportunities
   --json         print the result as JSON (each row carries its budget verdict)
   --har FILE     also write the test as a HAR 1.2 file (a page per region, every request's timings)
   --budget FILE  JSON maxima checked in every region, e.g.
