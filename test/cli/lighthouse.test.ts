@@ -33,7 +33,9 @@ describe('wps run --lighthouse', () => {
     assert.match(lines[title + 1] ?? '', /^ {2}local {2}\d{1,3} \((Good|Needs improvement|Poor)\) {2}in \d/)
     // The rich page's PNGs are not in a modern format: Lighthouse says so, with the saving.
     assert.ok(
-      lines.slice(title + 2).some((line) => /Serve images in next-gen formats: (\d+ ms, )?\d+(\.\d+)? KB$/.test(line)),
+      lines
+        .slice(title + 2)
+        .some((line) => /Serve images in next-gen formats: (\d+ ms, )?\d+(\.\d+)? KB$/.test(line)),
       stdout,
     )
   })
