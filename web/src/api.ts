@@ -133,11 +133,21 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   throw new ApiError(response.status, code, message, Number.isFinite(retryAfter) ? retryAfter : null)
 }
 
-export function createTest(url: string, regions?: string[], runs = 1): Promise<CreatedTest> {
+export function createTest(
+  url: string,
+  regions?: string[],
+  runs = 1,
+  options: { lighthouse?: boolean } = {},
+): Promise<CreatedTest> {
   return request<CreatedTest>('/api/tests', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url, ...(regions ? { regions } : {}), ...(runs > 1 ? { runs } : {}) }),
+    body: JSON.stringify({
+      url,
+      ...(regions ? { regions } : {}),
+      ...(runs > 1 ? { runs } : {}),
+      ...(options.lighthouse ? { lighthouse: true } : {}),
+    }),
   })
 }
 

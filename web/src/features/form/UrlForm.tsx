@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, createTest, type RegionInfo } from '../../api.ts'
 import { submitErrorText } from '../../errors.ts'
 import { navigate, testPath } from '../../routes.ts'
+import { LighthouseToggle } from '../lighthouse/LighthouseToggle.tsx'
 import { RegionPicker, uniqueRegions } from './RegionPicker.tsx'
 import { checkUrl } from './url.ts'
 
@@ -25,6 +26,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
   const [busy, setBusy] = useState(false)
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [runs, setRuns] = useState(1)
+  const [lighthouse, setLighthouse] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   const regionNames = uniqueRegions(regions).map((info) => info.region)
 
@@ -61,6 +63,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
         check.url,
         chosen.length < regionNames.length ? chosen : undefined,
         runs,
+        { lighthouse },
       )
       navigate(testPath(created.id))
     } catch (cause) {
@@ -107,6 +110,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
           <option value="3">3 runs</option>
           <option value="5">5 runs</option>
         </select>
+        <LighthouseToggle checked={lighthouse} onChange={setLighthouse} disabled={busy} />
         <button type="submit" disabled={busy}>
           {busy ? 'Starting…' : 'Go'}
         </button>
