@@ -9,6 +9,7 @@ import { benchFlood } from './flood.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
 import { benchLate } from './late.ts'
+import { benchLighthouse } from './lighthouse.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchStore } from './store.ts'
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   store: () => benchStore(),
   late: () => benchLate(),
   filmstrip: () => benchFilmstrip(),
+  lighthouse: () => benchLighthouse(),
 }
 
 const chosen = process.argv.slice(2)
