@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { LighthouseSummary } from '../browser/lighthouse-summary.ts'
-import { LIGHTHOUSE_JSON, lighthouseFields } from './lighthouse-step.ts'
+import { LIGHTHOUSE_JSON, lighthouseFields, REPORT_BUDGET } from './lighthouse-step.ts'
 import { parseMeasureRequest, parseRegionUpdate } from './protocol.ts'
 
 const summary: LighthouseSummary = {
@@ -37,6 +37,17 @@ describe('the Lighthouse step of a row', () => {
       },
     })
     assert.deepEqual(fields.reports, [{ name: LIGHTHOUSE_JSON, text: '{"lighthouseVersion":"12.2.3"}' }])
+  })
+
+  it('a report too large for one cluster message stays behind; the score does not', () => {
+    const fields = lighthouseFields(
+      { ok: true, report: 'x'.repeat(REPORT_BUDGET + 1), summary, durationMs: 9100 },
+      { testId: 't1', node: 'ord-1' },
+      undefined,
+    )
+    assert.equal(fields.lighthouse?.performance, 0.93)
+    assert.equal(fields.artifacts, undefined)
+    assert.equal(fields.reports, undefined)
   })
 
   it('a failed audit: the reason on the row, and no links', () => {

@@ -14,7 +14,8 @@
  *   //   reports: [{ name: 'lighthouse.json', text }] }
  *
  * The report's JSON travels beside the row (`reports`) to the node that owns the test,
- * which keeps it and its HTML rendering in the store (lighthouse-files.ts). A failed or
+ * which keeps it and its HTML rendering in the store (lighthouse-files.ts); a report over
+ * REPORT_BUDGET stays behind (the row keeps its score and opportunities, without links). A failed or
  * timed-out audit, or a runner lost during it, ends the row `complete` all the same with
  * `lighthouse: { status: 'error', error }`: the measurement is never lost to Lighthouse.
  * A row whose page load failed is not audited (`lighthouse.error.code` = `not_run`).
@@ -31,6 +32,12 @@ import { artifactUrl } from './visual-artifacts.ts'
 
 export const LIGHTHOUSE_JSON = 'lighthouse.json'
 export const LIGHTHOUSE_HTML = 'lighthouse.html'
+/**
+ * Characters of report JSON a row may carry across the cluster (one NATS message is 1 MB
+ * by default, and the final row holds the network log too). Reports here are 90–140 KB; a
+ * larger one keeps its score and opportunities on the row, without the full report.
+ */
+export const REPORT_BUDGET = 600_000
 /** Default limit of one audit: Lighthouse takes 8–14 s on a test page here, 20 s and more on a heavy one. */
 export const LIGHTHOUSE_TIMEOUT_MS = 60_000
 
@@ -107,6 +114,7 @@ export function lighthouseFields(
 ): Partial<RegionUpdate> {
   if (!outcome.ok) return { lighthouse: failedLighthouse(outcome.error, outcome.durationMs) }
   const { summary } = outcome
+  const kept = outcome.report.length <= REPORT_BUDGET
   return {
     lighthouse: {
       status: 'complete',
@@ -117,15 +125,19 @@ export function lighthouseFields(
       durationMs: outcome.durationMs,
       error: null,
     },
-    artifacts: {
-      filmstrip: artifacts?.filmstrip ?? [],
-      screenshot: artifacts?.screenshot ?? null,
-      lighthouse: {
-        html: artifactUrl(where.testId, where.node, LIGHTHOUSE_HTML),
-        json: artifactUrl(where.testId, where.node, LIGHTHOUSE_JSON),
-      },
-    },
-    reports: [{ name: LIGHTHOUSE_JSON, text: outcome.report }],
+    ...(kept
+      ? {
+          artifacts: {
+            filmstrip: artifacts?.filmstrip ?? [],
+            screenshot: artifacts?.screenshot ?? null,
+            lighthouse: {
+              html: artifactUrl(where.testId, where.node, LIGHTHOUSE_HTML),
+              json: artifactUrl(where.testId, where.node, LIGHTHOUSE_JSON),
+            },
+          },
+          reports: [{ name: LIGHTHOUSE_JSON, text: outcome.report }],
+        }
+      : {}),
   }
 }
 
