@@ -10,6 +10,9 @@
  * runs the page is loaded `runs` times and the row reports the median run
  * (median-run.ts); only the final row is sent then, as a median of first numbers would
  * not be any run's.
+ * With `lighthouse` in the request, a Lighthouse audit follows the measurement as the
+ * row's own step (lighthouse-step.ts): the row with its numbers, `final: false`, then the
+ * final row with the score.
  *
  *   serveMeasurements(cluster, {
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
