@@ -12,6 +12,7 @@ import { benchFlood } from './flood.ts'
 import { benchFly } from './fly.ts'
 import { benchKubernetes } from './kubernetes.ts'
 import { benchLate } from './late.ts'
+import { benchLighthouse } from './lighthouse.ts'
 import { benchOverhead } from './overhead.ts'
 import { benchPool } from './pool.ts'
 import { benchResponsive } from './responsive.ts'
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   'control-plane': () => benchControlPlane(),
   responsive: () => benchResponsive(),
   burst: () => benchBurst(),
+  lighthouse: () => benchLighthouse(),
 }
 
 const chosen = process.argv.slice(2)

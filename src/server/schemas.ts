@@ -17,6 +17,7 @@ import { DEVICE_NAMES } from '../browser/devices.ts'
 import { BUDGET_METRICS } from '../speedtest/budget.ts'
 import { CONNECTIVITY_NAMES } from '../speedtest/connectivity.ts'
 import { API_ERROR_CODES } from './errors.ts'
+import { lighthouseReportLinksSchema, rowLighthouseSchema } from './lighthouse-schema.ts'
 
 export const MAX_URL_LENGTH = 2048
 
@@ -377,8 +378,10 @@ export const regionResultSchema = {
           },
         },
         screenshot: nullable('string', { description: 'URL of the final screenshot' }),
+        lighthouse: lighthouseReportLinksSchema,
       },
     },
+    lighthouse: rowLighthouseSchema,
   },
 } as const
 
@@ -436,6 +439,12 @@ export const startRequestSchema = {
       type: 'boolean',
       description:
         "also load the page a second time in the same browser context (warm cache), reported as each row's repeatView",
+    },
+    lighthouse: {
+      type: 'boolean',
+      description:
+        'also run a Lighthouse performance audit in every region after its measurement (default false); ' +
+        'each row then carries lighthouse and links to the full report',
     },
   },
 } as const
