@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify'
 import { toHar } from '../speedtest/har.ts'
 import { BEARER_SCHEME } from './api-keys.ts'
 import { errorBody, statusFor } from './errors.ts'
-import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
+import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas/index.ts'
 import { openEventStream } from './sse.ts'
 import type { TestService } from './test-service.ts'
 

@@ -1,5 +1,5 @@
 /**
- * The Lighthouse parts of the API's shapes (schemas.ts includes them): the `lighthouse`
+ * The Lighthouse parts of the API's shapes (row.ts includes them): the `lighthouse`
  * field of a row and the links to its full report. Kept apart so the row's schema grows by
  * one line per place.
  *
