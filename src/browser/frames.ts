@@ -88,19 +88,27 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
         lcpElement: null,
         layoutShifts: [],
       }
-      if (!pageIsTheSite) return none
+      if (!pageIsTheSite) {
+        slot.pageDone?.()
+        return none
+      }
       const read = await bounded(
         session.send('Runtime.evaluate', { expression: ELEMENT_READ_EXPRESSION, returnByValue: true }),
         READ_TIMEOUT_MS,
       )
       const report = read ? asElementReport(read.result.value) : null
-      if (!report) return none
+      if (!report) {
+        slot.pageDone?.()
+        return none
+      }
       const screenshot = filmstrip
         ? await bounded(
             session.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY }),
             READ_TIMEOUT_MS,
           )
         : null
+      // Gathering ends here; Speed Index below is computing on the frames (about 0.3 s).
+      slot.pageDone?.()
       const timed = frames.map((f, i) => ({
         // After the navigation was asked for, so after its start whatever the clocks say.
         at: i < beforeNavigation ? -1 : Math.max(1, f.paintedAt - report.timeOrigin),

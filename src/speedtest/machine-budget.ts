@@ -58,6 +58,16 @@ export class MachineBudget {
     }
   }
 
+  /** A slot at once, or null when every slot is taken: for work that may as well be done later. */
+  tryAcquire(): (() => void) | null {
+    const owner = `${process.pid}:${randomUUID()}`
+    for (let slot = 0; slot < this.slots; slot++) {
+      const path = join(this.#dir, `slot-${slot}`)
+      if (this.#claim(path, owner)) return () => release(path, owner)
+    }
+    return null
+  }
+
   #claim(path: string, owner: string): boolean {
     try {
       writeFileSync(path, owner, { flag: 'wx' })

@@ -18,9 +18,10 @@
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import type { BrowserHost } from '../browser/browser-host.ts'
 import type { DeviceName } from '../browser/devices.ts'
-import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
+import { launchBrowserHost } from './browser-warmup.ts'
 import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
 import { MachineBudget } from './machine-budget.ts'
 
@@ -75,7 +76,8 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
     const proxyServer = await egressProxy(ctx, policy)
     const browser = await ctx.resource(
       `browser:${proxyServer}`,
-      () => BrowserHost.launch({ proxyServer }),
+      // the runner's warm browser when it has one (browser-warmup.ts); loaded on first use, not at import
+      () => launchBrowserHost(proxyServer),
       (launched: BrowserHost) => launched.close(),
     )
     host = browser.value
