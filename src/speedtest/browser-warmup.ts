@@ -6,7 +6,7 @@
  * once it has said ready, loads puppeteer and connects to the browser in the background.
  * The first `timedNav` call finds the browser up instead of launching one.
  *
- *   const warm = warmUpBrowser(process.env)   // Chromium starting (nothing awaited)
+ *   const warm = warmUpBrowser()              // Chromium starting (nothing awaited)
  *   await startRunner()                       // the parent can call now
  *   warm.connect()                            // puppeteer loaded, browser connected, in the background
  *   // in the task:
@@ -32,8 +32,16 @@ import { MachineBudget, machineLoadBudget } from './machine-budget.ts'
 const PROXY_HOST = '127.0.0.1'
 
 export interface WarmBrowser {
+  /** The warm Chromium's pid; undefined when none was started (the machine was busy). */
+  pid: number | undefined
   /** Load puppeteer and connect to the browser, in the background (after the runner is ready). */
   connect(): void
+}
+
+export interface WarmUpOptions {
+  env?: NodeJS.ProcessEnv
+  /** The machine budget's folder (default: the one every process on this machine shares). */
+  budgetDir?: string
 }
 
 let warm: { spawned: SpawnedChromium; launched?: Promise<LaunchedChromium | null> } | null = null
@@ -46,22 +54,25 @@ export function runnerBudgetSlots(env: NodeJS.ProcessEnv): number {
 }
 
 /** Start Chromium now when the machine has room (see the module comment); never throws. */
-export function warmUpBrowser(env: NodeJS.ProcessEnv = process.env): WarmBrowser {
-  const slots = runnerBudgetSlots(env)
+export function warmUpBrowser(options: WarmUpOptions = {}): WarmBrowser {
+  const slots = runnerBudgetSlots(options.env ?? process.env)
+  const cold: WarmBrowser = { pid: undefined, connect: () => {} }
   let release: (() => void) | null = null
   try {
     if (slots > 0) {
-      release = new MachineBudget({ slots }).tryAcquire()
-      if (!release) return { connect: () => {} }
+      const budget = new MachineBudget({ slots, ...(options.budgetDir ? { dir: options.budgetDir } : {}) })
+      release = budget.tryAcquire()
+      if (!release) return cold
     }
     warm = { spawned: spawnChromium({ proxyHost: PROXY_HOST }) }
   } catch {
     // no Chromium to start here (CHROME_PATH wrong, …): the task's own launch says why
     release?.()
-    return { connect: () => {} }
+    return cold
   }
   const started = warm
   return {
+    pid: started.spawned.process.pid,
     connect: () => {
       started.launched ??= launchChromium({ spawned: started.spawned, proxyHost: PROXY_HOST })
         .catch(() => null)
