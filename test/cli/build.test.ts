@@ -43,7 +43,11 @@ describe('the compiled build', () => {
     assert.ok(files.includes('wps.mjs'), `the entry is there: ${files}`)
     const code = files.map((name) => readFileSync(join(BUILD, name), 'utf8')).join('\n')
     assert.doesNotMatch(code, /from ["']@world-page-speed\/flame/, 'the workspace is bundled from its source')
-    assert.doesNotMatch(code, /(from |import\()["'](tsx|[^"']+\.ts)["']/, 'no TypeScript is loaded at run time')
+    assert.doesNotMatch(
+      code,
+      /(from |import\()["'](tsx|[^"']+\.ts)["']/,
+      'no TypeScript is loaded at run time',
+    )
     assert.match(code, /flame runner=/, "flame's runner loop is in the build")
   })
 
