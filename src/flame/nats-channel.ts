@@ -18,7 +18,7 @@
  * version) or a frame gap ends the link at once.
  */
 
-import type { NatsConnection } from '@nats-io/transport-node'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { ClosableParentChannel } from './backend.ts'
 import { type NatsLinkInfo, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
 import { type FromRunner, isToRunner, type ToRunner } from './protocol.ts'
@@ -122,8 +122,6 @@ export function natsParentChannel(
 
   void (async () => {
     try {
-      // Loaded here, not when this module is: a runner linked over IPC never pays for NATS.
-      const { connect } = await import('@nats-io/transport-node')
       nc = await connect({
         servers: link.servers,
         name: `flame-runner-${runnerId}`,
