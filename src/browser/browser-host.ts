@@ -107,11 +107,10 @@ export class BrowserHost {
     }
     // Retired as soon as the page is no longer needed (the measurement then only computes),
     // so the next spare starts up during that computing instead of after it.
-    let retired = false
+    let retired: Promise<void> | undefined
     const retire = () => {
-      if (retired) return
-      retired = true
-      this.#retire(slot)
+      retired ??= this.#retire(slot)
+      return retired
     }
     slot.pageDone = retire
     try {
@@ -151,7 +150,7 @@ export class BrowserHost {
    * The spare promise is set at once, so a measurement that starts meanwhile waits for
    * it rather than opening a second context in parallel.
    */
-  #retire(slot: Slot): void {
+  #retire(slot: Slot): Promise<void> {
     const closed = closeSlot(slot).catch(() => {})
     this.#retiring.add(closed)
     closed.finally(() => this.#retiring.delete(closed))
@@ -160,5 +159,7 @@ export class BrowserHost {
       spare.catch(() => {})
       this.#spare = spare
     }
+    /** Resolves (never rejects) once the next spare is open or has failed to. */
+    return Promise.allSettled([this.#spare]).then(() => {})
   }
 }

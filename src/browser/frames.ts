@@ -107,8 +107,10 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
             READ_TIMEOUT_MS,
           )
         : null
-      // Gathering ends here; Speed Index below is computing on the frames (about 0.3 s).
-      slot.pageDone?.()
+      // Gathering ends here. Speed Index below is synchronous computing on the frames (about
+      // 0.3 s), which would stall the CDP round trips that open the next spare context: it
+      // waits for them (bounded), so the spare is ready before this row goes out.
+      await bounded(slot.pageDone?.() ?? Promise.resolve(), READ_TIMEOUT_MS)
       const timed = frames.map((f, i) => ({
         // After the navigation was asked for, so after its start whatever the clocks say.
         at: i < beforeNavigation ? -1 : Math.max(1, f.paintedAt - report.timeOrigin),

@@ -43,9 +43,11 @@ export interface Slot {
   /**
    * Set by the slot's owner, called by the measurement once it needs nothing more from the
    * page (the last read and the screenshot are in): what is left is computing on what was
-   * gathered, and the owner may already close this context and open the next.
+   * gathered, and the owner may already close this context and open the next. The promise
+   * says when the next context is open: computing waits for it, since synchronous work on
+   * this thread would hold up the CDP round trips that open it.
    */
-  pageDone?: () => void
+  pageDone?: () => Promise<void> | undefined
 }
 
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
