@@ -10,8 +10,8 @@
  * Go — the case the ≤ 100 ms target is about) and "back-to-back" (the next test arrives
  * the moment the previous one ends; target ≤ 150 ms). The used context is closed and
  * the fresh one opened (~200 ms of renderer start-up) as soon as the previous
- * measurement has gathered its last data from the page, while it computes Speed Index,
- * never during a page load, because that would falsify its numbers.
+ * measurement has gathered its last data from the page (its Speed Index is computed once
+ * the spare is open), never during a page load, because that would falsify its numbers.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'

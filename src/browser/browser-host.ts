@@ -2,7 +2,7 @@
  * One warm Chromium that measures page loads, each a true first view in its own
  * fresh browser context, closed afterwards. One spare context+page is kept ready
  * (opened at launch and again as each measurement has gathered its last data from the
- * page — while it computes Speed Index from its frames — never while a page loads, so
+ * page — Speed Index is computed from its frames once the spare is open — never while a page loads, so
  * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost, also
  * when it arrives right behind another.
  *
