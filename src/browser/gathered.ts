@@ -219,7 +219,8 @@ function isResponse(v: unknown): boolean {
     optional(v.mimeType, isString) &&
     optional(v.url, isString) &&
     optional(v.timing, isTiming) &&
-    optional(v.headers, isRecord)
+    optional(v.headers, isRecord) &&
+    optional(v.fromDiskCache, (b: unknown) => typeof b === 'boolean')
   )
 }
 

@@ -23,7 +23,8 @@ Usage:
                                                      test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
-  wps recompute <id> [--json] [--write]              a stored test's numbers computed again from its gathered data
+  wps recompute <id> [--json] [--write] [--tbt-threshold MS]
+                                                     a stored test's numbers computed again from its gathered data
   wps runner                                         runner entry point started by pool backends
 
 \`wps <command> --help\` says more. Configuration is read from the environment; see README.md.`

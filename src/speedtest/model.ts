@@ -59,6 +59,8 @@ export interface RegionResult {
   repeatView?: RepeatViewResult
   /** With `lighthouse: true`: the region's Lighthouse audit, `running` until it has ended. */
   lighthouse?: RowLighthouse
+  /** Parts left out so the row fits one cluster message (row-size.ts), e.g. `['runEntries', 'images']`. */
+  trimmed?: string[]
 }
 
 /**

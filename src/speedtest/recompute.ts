@@ -90,8 +90,10 @@ export function recomputeRow(
   options: ComputeOptions = {},
 ): { recomputed: RecomputedRow; updated: RegionResult } {
   const view: Measurement = computeMeasurement(gathered.view, options)
+  // The stored budget verdict was for the stored numbers: it does not carry over.
+  const { budget: _staleVerdict, ...unjudged } = row
   const updated: RegionResult = {
-    ...row,
+    ...unjudged,
     httpStatus: view.httpStatus,
     finalUrl: view.finalUrl,
     metrics: view.metrics,

@@ -38,7 +38,8 @@ import { type MeasurementObserver, type ObservedRun, observeRuns } from './measu
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { repeatViewResult } from './repeat-view.ts'
-import { type TimedNavMessage, timedNav } from './timed-nav.ts'
+import { fitRowUpdate } from './row-size.ts'
+import { parseTimedNavMessage, timedNav } from './timed-nav.ts'
 import { visualFields } from './visual-artifacts.ts'
 
 export interface RegionServiceOptions {
@@ -59,7 +60,17 @@ export interface RegionServiceOptions {
 
 export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
   const runs = observeRuns(options.observer, cluster.self.region)
-  cluster.serve(MEASURE_METHOD, async (payload, emit, signal) => {
+  cluster.serve(MEASURE_METHOD, async (payload, emitToOwner, signal) => {
+    // Every update crosses the cluster as one message: each is made to fit (row-size.ts).
+    const emit = (update: RegionUpdate): void => emitToOwner(fitRowUpdate(update))
+    return fitRowUpdate(await measureRegion(payload, emit, signal))
+  })
+
+  async function measureRegion(
+    payload: unknown,
+    emit: (update: RegionUpdate) => void,
+    signal: AbortSignal,
+  ): Promise<RegionUpdate> {
     const request = parseMeasureRequest(payload)
     if (!request) return failed('internal', 'The measure request was malformed.')
     const boot = { cold: false, bootMs: 0 }
@@ -100,7 +111,7 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       emit,
       signal,
     )
-  })
+  }
 }
 
 function measureOnce(
@@ -154,8 +165,9 @@ function measureOnce(
         }
       },
       onMessage: (message) => {
-        const m = message as TimedNavMessage
-        if (m.type === 'queued' && Number.isInteger(m.position)) {
+        const m = parseTimedNavMessage(message)
+        if (!m) return
+        if (m.type === 'queued') {
           queued(m.position)
         } else if (m.type === 'browser' && m.cold) {
           boot.cold = true

@@ -78,6 +78,17 @@ describe('TestRun', () => {
     assert.equal(run.snapshot().results[0]?.status, 'complete')
   })
 
+  it('lets a later run of a multi-run test wait in line again, but not an earlier one', () => {
+    const run = new TestRun(header, [{ node: 'n-ord', region: 'ord' }])
+    assert.equal(run.update('n-ord', { status: 'loading', run: 1, runCount: 3 }), true)
+    assert.equal(run.update('n-ord', { status: 'queued', queuePosition: 2, run: 2, runCount: 3 }), true)
+    assert.equal(run.snapshot().results[0]?.queuePosition, 2)
+    assert.equal(run.update('n-ord', { status: 'loading', run: 2, runCount: 3 }), true)
+    assert.equal(run.update('n-ord', { status: 'queued', queuePosition: 1, run: 2, runCount: 3 }), false)
+    assert.equal(run.update('n-ord', { status: 'starting', run: 1, runCount: 3 }), false)
+    assert.deepEqual([run.snapshot().results[0]?.status, run.snapshot().results[0]?.run], ['loading', 2])
+  })
+
   it('gives a late subscriber the current state first, and done if done', () => {
     const run = twoRegions()
     run.update('n-ord', { status: 'loading' })

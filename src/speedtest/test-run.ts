@@ -23,6 +23,16 @@ export type TestListener = (event: TestEvent) => void
 // queued and starting share a rank: a row may wait again (for the machine's budget) after its runner is found
 const RANK: Record<RegionStatus, number> = { queued: 0, starting: 0, loading: 1, complete: 2, error: 2 }
 
+/**
+ * Whether a change would roll a row back. A later run of a multi-run test starts over
+ * (queued, starting, loading again), so only a change for the same or an earlier run is
+ * held to the row's rank.
+ */
+function movesBack(row: RegionResult, change: { status: RegionStatus; run?: number }): boolean {
+  const laterRun = change.run !== undefined && row.run !== undefined && change.run > row.run
+  return !laterRun && RANK[change.status] < RANK[row.status]
+}
+
 /** Whether a row has ended: an error, or complete with its final numbers. */
 export const isFinal = (row: Pick<RegionResult, 'status' | 'final'>): boolean =>
   row.status === 'error' || (row.status === 'complete' && row.final !== false)
@@ -71,7 +81,7 @@ export class TestRun {
   /** Applies a change to a row; returns false when it was ignored (unknown row, or a step backwards). */
   update(node: string, change: Partial<RegionResult> & { status: RegionStatus }): boolean {
     const row = this.#rows.get(node)
-    if (!row || isFinal(row) || RANK[change.status] < RANK[row.status]) return false
+    if (!row || isFinal(row) || movesBack(row, change)) return false
     const wasDone = this.done
     const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
     if (merged.status !== 'queued') delete merged.queuePosition

@@ -49,6 +49,32 @@ export type TimedNavMessage =
   | { type: 'loading' }
   | { type: 'first'; measurement: Measurement }
 
+/**
+ * A runner's message as the parent may trust it (it crossed a process or the network):
+ * null for anything that is not one of the shapes above. A first measurement is checked
+ * for its kind only; its numbers are read field by field where the row is built.
+ */
+export function parseTimedNavMessage(message: unknown): TimedNavMessage | null {
+  if (typeof message !== 'object' || message === null) return null
+  const m = message as Record<string, unknown>
+  switch (m.type) {
+    case 'queued':
+      return Number.isInteger(m.position) ? { type: 'queued', position: m.position as number } : null
+    case 'browser':
+      return typeof m.cold === 'boolean' && typeof m.launchMs === 'number' && Number.isFinite(m.launchMs)
+        ? { type: 'browser', cold: m.cold, launchMs: m.launchMs }
+        : null
+    case 'loading':
+      return { type: 'loading' }
+    case 'first':
+      return typeof m.measurement === 'object' && m.measurement !== null && 'metrics' in m.measurement
+        ? { type: 'first', measurement: m.measurement as Measurement }
+        : null
+    default:
+      return null
+  }
+}
+
 /** A slot of the machine's load budget, telling the caller its place in line while it waits. */
 async function takeMachineSlot(slots: number, ctx: TaskContext): Promise<() => void> {
   let waited = false

@@ -277,5 +277,12 @@ export const regionResultSchema = {
       },
     },
     lighthouse: rowLighthouseSchema,
+    trimmed: {
+      type: 'array',
+      items: { type: 'string', enum: ['runEntries', 'gathered', 'lighthouseReport', 'images', 'entries'] },
+      description:
+        'present when the row was too large for one cluster message: the parts left out, least needed first ' +
+        "(the other runs' network logs, the gathered data, the Lighthouse report, the images, the waterfall)",
+    },
   },
 } as const
