@@ -183,7 +183,7 @@ export class BrowserHost {
       spare.catch(() => {})
       this.#spare = spare
     }
-    /** Resolves (never rejects) once the next spare is open or has failed to. */
+    // Resolves (never rejects) once the next spare is open or has failed to.
     return Promise.allSettled([this.#spare]).then(() => {})
   }
 }

@@ -2,7 +2,9 @@
  * One measurement in a prepared slot: navigate, wait for the end of the page load,
  * gather raw data, compute. What is gathered is kept as a gathered load (gathered.ts)
  * and every number is computed from it by `computeMeasurement` (compute.ts), the same
- * code that recomputes a stored load offline; the measurement carries it (`gathered`). The end of a page load is the `load` event, then at
+ * code that recomputes a stored load offline; the measurement carries it (`gathered`).
+ *
+ * The end of a page load is the `load` event, then at
  * least 50 ms, 50 ms without a request in flight, the first contentful paint, and no
  * finished image still waiting to become the LCP entry (up to 300 ms), capped at 2 s.
  * Everything runs under the hard `timeoutMs`; a timeout still reports what had been

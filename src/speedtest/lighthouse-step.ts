@@ -22,7 +22,7 @@
  */
 import type { Pool } from '@world-page-speed/flame'
 import type { DeviceName } from '../browser/devices.ts'
-import type { LighthouseOutcome } from '../browser/index.ts'
+import type { LighthouseOutcome } from '../browser/lighthouse.ts'
 import type { MeasureError } from '../browser/types.ts'
 import type { EgressPolicy } from './egress.ts'
 import { lighthouseAudit } from './lighthouse-audit.ts'

@@ -41,7 +41,7 @@ export interface Settings {
  */
 export type RegionResult = Omit<ServerRow, 'status' | 'entries'> & {
   status: ServerRow['status'] | 'queued'
-  /** While queued: how many measurements are ahead of this one. */
+  /** While queued: its place in line, 1 = the next to get a browser (shown as "Queued (1 ahead)"). */
   queuePosition?: number
   final?: boolean
   entries?: Entry[]
