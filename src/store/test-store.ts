@@ -110,11 +110,13 @@ type Write =
 type QueuedWrite = Write & { resolve: () => void; reject: (error: unknown) => void }
 
 /**
- * How long the first write of a batch waits for others to join it. Under load, rows of
- * many tests arrive a few hundred µs apart: waiting 2 ms gathers them into one commit
- * (a commit and its WAL writes are most of a batch's cost) for 2 ms more before `done`.
+ * How long the first write of a batch waits for others to join it while the store is busy
+ * (it committed within the last BUSY_MS): under load, rows of many tests arrive a few
+ * hundred µs apart, and waiting gathers them into one commit (a commit and its WAL writes
+ * are much of a batch's cost). An idle store writes after this turn of the event loop.
  */
-const GROUP_COMMIT_MS = 2
+const GROUP_COMMIT_MS = 4
+const BUSY_MS = 20
 /** Most writes in one transaction: a bound on how long one commit holds the database. */
 const MAX_BATCH = 500
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound on bound parameters. */
@@ -145,6 +147,8 @@ export class TestStore {
   readonly #queue: QueuedWrite[] = []
   /** Set while queued writes are being applied; resolves once the queue is empty. */
   #draining: Promise<void> | null = null
+  /** performance.now() of the last commit's end. */
+  #committedAt = Number.NEGATIVE_INFINITY
 
   private constructor(db: Kysely<Schema>, sqlite: Database.Database | null, artifacts: ArtifactPlace) {
     this.#db = db
@@ -193,10 +197,11 @@ export class TestStore {
   #enqueue(write: Write): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ ...write, resolve, reject })
-      // A moment later (GROUP_COMMIT_MS), so writes made about the same time batch together.
-      this.#draining ??= new Promise<void>((done) => setTimeout(done, GROUP_COMMIT_MS)).then(() =>
-        this.#drain(),
-      )
+      // Later (after this turn, or GROUP_COMMIT_MS when busy), so writes made about the same time batch together.
+      this.#draining ??= new Promise<void>((done) => {
+        if (performance.now() - this.#committedAt < BUSY_MS) setTimeout(done, GROUP_COMMIT_MS)
+        else setImmediate(done)
+      }).then(() => this.#drain())
     })
   }
 
@@ -206,6 +211,7 @@ export class TestStore {
         const batch = this.#queue.splice(0, MAX_BATCH)
         try {
           await this.#apply(batch)
+          this.#committedAt = performance.now()
           for (const write of batch) write.resolve()
         } catch {
           // Something in the batch failed: apply it call by call, so each caller hears its own fate.
