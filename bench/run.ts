@@ -20,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
   'control-plane': () => import('./control-plane.ts').then((m) => m.benchControlPlane()),
   responsive: () => import('./responsive.ts').then((m) => m.benchResponsive()),
   burst: () => import('./burst.ts').then((m) => m.benchBurst()),
+  lighthouse: () => import('./lighthouse.ts').then((m) => m.benchLighthouse()),
 }
 
 const chosen = process.argv.slice(2)

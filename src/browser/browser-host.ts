@@ -13,6 +13,7 @@
  */
 import { browserCrashedError } from './errors.ts'
 import { type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+import { auditPage, type LighthouseOptions, type LighthouseOutcome } from './lighthouse.ts'
 import { failedMeasurement, type MeasureOptions } from './measure.ts'
 import { measureViews } from './repeat-view.ts'
 import { closeSlot, openSlot, type Slot } from './slot.ts'
@@ -101,6 +102,25 @@ export class BrowserHost {
       return await measureViews(slot, url, opts, this.#gone.signal, this.#proxyServer)
     } finally {
       this.#retire(slot)
+    }
+  }
+
+  /**
+   * A Lighthouse audit (lighthouse.ts) in a fresh browser context of its own, opened and
+   * closed around it, through the same proxy as a measurement. Call it between
+   * measurements, never during one: it loads the machine as much as a page load does.
+   */
+  async lighthouse(url: string, opts: LighthouseOptions): Promise<LighthouseOutcome> {
+    if (this.#closed) throw new Error('BrowserHost is closed')
+    if (!this.#alive) {
+      return { ok: false, error: browserCrashedError('the browser is no longer running'), durationMs: 0 }
+    }
+    await this.whenIdle()
+    const context = await this.#chromium.browser.createBrowserContext(this.#chromium.contextOptions)
+    try {
+      return await auditPage(await context.newPage(), url, opts)
+    } finally {
+      await context.close().catch(() => {})
     }
   }
 

@@ -27,6 +27,13 @@ export {
   parseGathered,
 } from './gathered.ts'
 export { chromiumArgs, type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+export { auditPage, type LighthouseOptions, type LighthouseOutcome, lighthouseFlags } from './lighthouse.ts'
+export {
+  type LighthouseAudit,
+  type LighthouseOpportunity,
+  type LighthouseSummary,
+  summarizeLighthouse,
+} from './lighthouse-summary.ts'
 export { type MeasureOptions, SETTLE, type Settle } from './measure.ts'
 export {
   computeCls,

@@ -78,6 +78,8 @@ export interface NodeConfig {
   navTimeoutMs: number
   /** WPS_LATE_WINDOW_MS: how long after `load` a page is still watched for late numbers (0 = not at all). */
   lateWindowMs: number
+  /** WPS_LIGHTHOUSE_TIMEOUT_MS: the limit of one Lighthouse audit, for tests that ask for one. */
+  lighthouseTimeoutMs: number
   queueTimeoutMs: number
   allowPrivate: boolean
   /** WPS_ALLOW_TARGETS: private targets allowed one by one (metadata never). */
@@ -224,6 +226,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     natsUrl: env.NATS_URL || null,
     navTimeoutMs: integer(env, 'WPS_NAV_TIMEOUT_MS', 30_000, 1000),
     lateWindowMs: integer(env, 'WPS_LATE_WINDOW_MS', 5000),
+    lighthouseTimeoutMs: integer(env, 'WPS_LIGHTHOUSE_TIMEOUT_MS', 60_000, 5000),
     queueTimeoutMs: integer(env, 'WPS_QUEUE_TIMEOUT_MS', 120_000, 1000),
     allowPrivate: env.WPS_ALLOW_PRIVATE === '1' || env.WPS_ALLOW_PRIVATE === 'true',
     allowTargets: allowTargets(env),

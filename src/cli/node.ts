@@ -167,6 +167,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     observer: metrics,
     navTimeoutMs: config.navTimeoutMs,
     lateWindowMs: config.lateWindowMs,
+    lighthouseTimeoutMs: config.lighthouseTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
     machineSlots: config.machineBudget,
     // the runner enforces it where the browser runs
@@ -182,7 +183,13 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     allowPrivate: config.allowPrivate,
     allowTargets: config.allowTargets,
     startLimits: { perHost: config.startsPerHostPerMinute, total: config.startsTotalPerMinute },
-    deadlineMs: config.queueTimeoutMs + config.navTimeoutMs + config.lateWindowMs + 30_000,
+    // A test with Lighthouse waits for the queue again, then for the audit.
+    deadlineMs:
+      2 * config.queueTimeoutMs +
+      config.navTimeoutMs +
+      config.lateWindowMs +
+      config.lighthouseTimeoutMs +
+      30_000,
   })
   const retention: Retention | null =
     config.storage.retentionDays > 0 ? startRetention(store, { days: config.storage.retentionDays }) : null

@@ -7,7 +7,14 @@
  *   elapsedPrefix(start)   // → '[  1.2 s]', the time since `start` that prefixes each progress line
  *   resultTable(test)      // → aligned text table, one line per region
  */
-import { formatBytes, formatCls, formatCount, formatMs, statusText } from '../format/index.ts'
+import {
+  formatBytes,
+  formatCls,
+  formatCount,
+  formatMs,
+  LIGHTHOUSE_RUNNING,
+  statusText,
+} from '../format/index.ts'
 import type { RegionResult, SpeedTest } from '../speedtest/model.ts'
 
 export { formatBytes, formatMs }
@@ -21,6 +28,8 @@ export function progressLine(result: RegionResult): string {
   const cold = result.cold && result.bootMs ? ` (cold start ${formatMs(result.bootMs)})` : ''
   if (result.status === 'error')
     return `${result.region}  ${statusText('error')}: ${result.error?.message ?? 'unknown'}${cold}`
+  if (result.status === 'complete' && result.lighthouse?.status === 'running')
+    return `${result.region}  ${LIGHTHOUSE_RUNNING} (load ${formatMs(result.metrics.load)}${cold})`
   if (result.status === 'complete' && result.final === false)
     return `${result.region}  First numbers: load ${formatMs(result.metrics.load)}${cold} (watching what comes after load)`
   if (result.status === 'complete')

@@ -1,5 +1,5 @@
 /**
- * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--repeat-view] [--json]
+ * `wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity NAME] [--repeat-view] [--lighthouse] [--json]
  * [--har FILE] [--budget FILE] [--junit FILE] [--verbose]`: one test without a server, on an in-process node.
  * Progress goes to stderr, each line with the time since the start; the result to stdout (a
  * table, or with --json exactly what `GET /api/tests/:id` returns); with --har the test as a
@@ -22,6 +22,7 @@ import { parseTestSettings } from '../speedtest/test-settings.ts'
 import { parseArgs, UsageError } from './args.ts'
 import { budgetLines, junitXml, readBudgetFile } from './budget-report.ts'
 import { readConfig } from './config.ts'
+import { lighthouseLines } from './lighthouse-report.ts'
 import { startNode } from './node.ts'
 import { elapsedPrefix, exitCodeFor, progressLine, resultTable } from './report.ts'
 import { onShutdownSignal, signalExitCode } from './signals.ts'
@@ -45,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     runs: 'value',
     device: 'value',
     connectivity: 'value',
+    lighthouse: 'flag',
     verbose: 'flag',
     budget: 'value',
     junit: 'value',
@@ -99,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       device,
       connectivity,
       ...(options['repeat-view'] ? { repeatView: true } : {}),
+      ...(options.lighthouse ? { lighthouse: true } : {}),
     })
     if (!started.ok) {
       console.error(`error (${started.error.code}): ${started.error.message}`)
@@ -112,6 +115,9 @@ export async function run(argv: string[]): Promise<number> {
       })
     })
     console.log(options.json ? JSON.stringify(test, null, 2) : resultTable(test))
+    const audits = lighthouseLines(test)
+    // Like the budget verdict: in the JSON already, so as text it goes to stderr with --json.
+    if (audits.length > 0) (options.json ? console.error : console.log)(audits.join('\n'))
     const verdict = budgetLines(test)
     // The verdict is in the JSON already; as text it goes to stderr so stdout stays one JSON document.
     if (verdict.length > 0) (options.json ? console.error : console.log)(verdict.join('\n'))

@@ -6,6 +6,7 @@
  */
 import { startRunner } from '@world-page-speed/flame'
 import '../speedtest/timed-nav.ts'
+import '../speedtest/lighthouse-audit.ts'
 
 export async function runner(): Promise<number> {
   await startRunner()

@@ -19,7 +19,7 @@ export const USAGE = `World Page Speed — watch a page load from every region a
 
 Usage:
   wps serve [--port N] [--host H] [--latency MS]     serve the web page and API
-  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--repeat-view] [--json] [--har FILE] [--budget FILE] [--junit FILE]
+  wps run <url> [--region R ...] [--runs N] [--device D] [--connectivity C] [--repeat-view] [--lighthouse] [--json] [--har FILE] [--budget FILE] [--junit FILE]
                                                      test one URL without a server
   wps dev --regions a,b,c [--port N] [--target R]    a local multi-region cluster (NATS + one node per region)
   wps regions [--json]                               the region catalogue: codes, cities, coordinates
@@ -39,7 +39,7 @@ Options:
   --host H       address to bind (default: HOST, else 0.0.0.0)
   --latency MS   add this round-trip time to every connection of this node's browsers
   --help         this text`,
-  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--repeat-view] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
+  run: `Usage: wps run <url> [--region R ...] [--runs N] [--device desktop|mobile] [--connectivity NAME] [--repeat-view] [--lighthouse] [--json] [--har FILE] [--budget FILE] [--junit FILE] [--verbose]
 
 Tests one URL without a server, on a node started for the purpose. Progress goes to
 stderr (with the time since the start), the result to stdout: a table, or with --json
@@ -55,6 +55,8 @@ Options:
                  bandwidth down/up, enforced per connection on the runner's egress proxy
   --repeat-view  after the first view, load the page again in the same browser context (warm cache)
                  and report that repeat view beside it
+  --lighthouse   also run a Lighthouse 12.2.3 performance audit in every region after its measurement
+                 (8–14 s more each); prints each region's score and top opportunities
   --json         print the result as JSON (each row carries its budget verdict)
   --har FILE     also write the test as a HAR 1.2 file (a page per region, every request's timings)
   --budget FILE  JSON maxima checked in every region, e.g.

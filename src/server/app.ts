@@ -9,7 +9,7 @@
  *   const app = await buildServer({ service: nodeTestService(node), webRoot: 'web/dist' })
  *   await app.listen({ port: 4000, host: '0.0.0.0' })
  *
- * Requests are validated against the schemas (schemas.ts); a JSON body without type
+ * Requests are validated against the schemas (schemas/); a JSON body without type
  * coercion (validation.ts): a number is not a URL, "3" is not a number of runs. Errors, Fastify's own included, are
  * `{"error": {"code", "message"}}` (error-handling.ts) with the security headers.
  */
@@ -23,7 +23,7 @@ import { ApiError } from './errors.ts'
 import { historyRoutes } from './history-routes.ts'
 import { NodeMetrics } from './metrics.ts'
 import { registerOpenApi } from './openapi.ts'
-import { errorResponses, poolSchema, ref, regionEntrySchema, SHARED_SCHEMAS } from './schemas.ts'
+import { errorResponses, poolSchema, ref, regionEntrySchema, SHARED_SCHEMAS } from './schemas/index.ts'
 import { securityHeaders } from './security-headers.ts'
 import type { TestService } from './test-service.ts'
 import { testsRoutes } from './tests-routes.ts'

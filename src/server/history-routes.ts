@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import { COMPARED } from '../speedtest/compare.ts'
 import { HISTORY_MAX_LIMIT } from '../speedtest/speed-tests.ts'
 import { errorBody, statusFor } from './errors.ts'
-import { errorResponses, ref } from './schemas.ts'
+import { errorResponses, ref } from './schemas/index.ts'
 import type { TestService } from './test-service.ts'
 
 export type HistoryService = Pick<TestService, 'history' | 'compare'>

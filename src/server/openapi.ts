@@ -1,6 +1,6 @@
 /**
  * The API described for people and programs: an OpenAPI 3.1 document generated from
- * the routes' own schemas (schemas.ts) at GET /api/openapi.json, and Swagger UI on it
+ * the routes' own schemas (schemas/) at GET /api/openapi.json, and Swagger UI on it
  * at GET /api/docs. Register it before the routes, so that it sees each one.
  *
  *   await registerOpenApi(app)

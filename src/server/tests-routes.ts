@@ -6,15 +6,21 @@
  *   GET  /api/tests/:id/events                  → SSE: `region` per row change, then `done`
  *   GET  /api/tests/:id/artifacts/:node/:name   → a row's image (filmstrip frame, screenshot), image/jpeg,
  *                                                  or its gathered data (gathered.json.gz)
+ *                                                  or its Lighthouse report (lighthouse.html, lighthouse.json)
  *   GET  /api/tests/:id/har                     → HAR 1.2: a page per region row (speedtest/har.ts)
  */
 import type { FastifyInstance } from 'fastify'
 import { toHar } from '../speedtest/har.ts'
 import { BEARER_SCHEME } from './api-keys.ts'
 import { errorBody, statusFor } from './errors.ts'
-import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas.ts'
+import { errorResponses, ref, speedTestSchema, startedSchema, startRequestSchema } from './schemas/index.ts'
 import { openEventStream } from './sse.ts'
 import type { TestService } from './test-service.ts'
+
+/** For a stored HTML report: its own inline code and images only, in a sandbox (a unique origin). */
+const REPORT_CSP =
+  "sandbox allow-scripts allow-popups; default-src 'none'; script-src 'unsafe-inline'; " +
+  "style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 const idParams = {
   type: 'object',
@@ -42,6 +48,7 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       device?: string
       connectivity?: string
       repeatView?: boolean
+      lighthouse?: boolean
     }
   }>(
     '/api/tests',
@@ -107,25 +114,29 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
     {
       schema: {
         tags: ['tests'],
-        summary: "An image of a row's load: a filmstrip frame or the final screenshot",
+        summary:
+          "An image of a row's load (a filmstrip frame, the final screenshot), its gathered data or its Lighthouse report",
         description:
-          "The URLs are in each row's `artifacts` (filmstrip[].url, screenshot). `gathered.json.gz` is the row's raw " +
-          'gathered data (network events, PerformanceObserver entries) that `wps recompute` computes from.',
+          "The URLs are in each row's `artifacts` (filmstrip[].url, screenshot, lighthouse.html, lighthouse.json). " +
+          "`gathered.json.gz` is the row's raw gathered data (network events, PerformanceObserver entries) that " +
+          '`wps recompute` computes from. The HTML report is served in a CSP sandbox: its inline scripts run, but as an origin of their own.',
         params: {
           type: 'object',
           required: ['id', 'node', 'name'],
           properties: {
             id: { type: 'string', description: 'the test id' },
             node: { type: 'string', description: 'the node of the row' },
-            name: { type: 'string', description: 'e.g. frame-3.jpg, screenshot.jpg' },
+            name: { type: 'string', description: 'e.g. frame-3.jpg, screenshot.jpg, lighthouse.html' },
           },
         },
         response: {
           200: {
-            description: 'the image (or the gathered data, gzipped JSON)',
+            description: 'the image, the gathered data (gzipped JSON) or a report',
             content: {
               'image/jpeg': { schema: { type: 'string', format: 'binary' } },
               'application/gzip': { schema: { type: 'string', format: 'binary' } },
+              'text/html': { schema: { type: 'string' } },
+              'application/json': { schema: { type: 'object' } },
             },
           },
           ...errorResponses(404, 414),
@@ -137,6 +148,8 @@ export async function testsRoutes(app: FastifyInstance, options: TestsRoutesOpti
       const file = await service.file(id, node, name)
       if (!file)
         return reply.code(404).send(errorBody('not_found', `No ${name} for node ${node} of test ${id}.`))
+      // Lighthouse's HTML report runs inline scripts: allowed only in a sandbox of its own origin.
+      if (file.contentType.startsWith('text/html')) reply.header('content-security-policy', REPORT_CSP)
       // Results never change once written: a frame can be cached for as long as it is kept.
       return reply
         .header('content-type', file.contentType)

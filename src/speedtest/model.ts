@@ -5,6 +5,7 @@
  */
 import type { DeviceName, Viewport } from '../browser/devices.ts'
 import type { LayoutShiftReport, LcpElement } from '../browser/element-script.ts'
+import type { LighthouseAudit, LighthouseOpportunity } from '../browser/lighthouse-summary.ts'
 import type { MeasureError, Metrics, RequestEntry } from '../browser/types.ts'
 import type { BudgetVerdict } from './budget.ts'
 import type { Connectivity } from './connectivity.ts'
@@ -56,6 +57,8 @@ export interface RegionResult {
   artifacts?: RowArtifacts
   /** With `repeatView`: the same URL loaded again in the same context, warm cache (repeat view). */
   repeatView?: RepeatViewResult
+  /** With `lighthouse: true`: the region's Lighthouse audit, `running` until it has ended. */
+  lighthouse?: RowLighthouse
 }
 
 /**
@@ -73,6 +76,22 @@ export interface RepeatViewResult {
   error: MeasureError | null
 }
 
+/**
+ * A row's Lighthouse audit (lighthouse-step.ts): the performance score (0..1), the metric
+ * audits and the top opportunities; the full report is in `artifacts.lighthouse`.
+ */
+export interface RowLighthouse {
+  status: 'running' | 'complete' | 'error'
+  performance: number | null
+  audits: Record<string, LighthouseAudit>
+  opportunities: LighthouseOpportunity[]
+  lighthouseVersion: string | null
+  /** How long the audit took on the runner (ms), once it has ended. */
+  durationMs: number | null
+  /** Why there is no score, in plain words; the row's own numbers stand. */
+  error: MeasureError | null
+}
+
 export interface Settings {
   device: DeviceName
   viewport: Viewport
@@ -87,6 +106,8 @@ export interface RowArtifacts {
   filmstrip: Array<{ at: number; url: string }>
   /** The viewport at the end of the load (JPEG), or null. */
   screenshot: string | null
+  /** With a Lighthouse audit: its full report, as HTML and as JSON (the LHR). */
+  lighthouse?: { html: string; json: string }
 }
 
 /** One of several runs of a page load, as listed on its row. */

@@ -21,6 +21,8 @@ export interface MeasureRequest {
   connectivity: ConnectivityName
   /** Also a second, warm-cache load in the same context (the row's `repeatView`). */
   repeatView?: boolean
+  /** Also run a Lighthouse performance audit after the measurement (lighthouse-step.ts). */
+  lighthouse?: boolean
 }
 
 export const MAX_RUNS = 5
@@ -35,7 +37,17 @@ export type RegionUpdate = Partial<Omit<RegionResult, 'node' | 'region'>> & {
   images?: RowImage[]
   /** The gathered load(s) of the row's numbers, gzipped JSON in base64 (gathered-artifact.ts). */
   gathered?: string
+  /** Reports of the row (the Lighthouse JSON), kept in the store like images. */
+  reports?: RowReport[]
 }
+
+/** A text report of a row; `name` as in its URL (`lighthouse.json`). */
+export interface RowReport {
+  name: string
+  text: string
+}
+
+export const REPORT_NAME = /^lighthouse\.json$/
 
 /** A JPEG of the load; `name` as in its URL (`frame-3.jpg`, `screenshot.jpg`). */
 export interface RowImage {
@@ -49,7 +61,10 @@ const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'com
 
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
-  const { testId, url, runs, device, connectivity, repeatView } = payload as Record<string, unknown>
+  const { testId, url, runs, device, connectivity, repeatView, lighthouse } = payload as Record<
+    string,
+    unknown
+  >
   if (typeof testId !== 'string' || typeof url !== 'string') return null
   const count = Number.isInteger(runs) ? Math.min(MAX_RUNS, Math.max(1, runs as number)) : 1
   return {
@@ -59,6 +74,7 @@ export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
     device: isDeviceName(device) ? device : 'desktop',
     connectivity: isConnectivityName(connectivity) ? connectivity : 'native',
     ...(repeatView === true ? { repeatView: true } : {}),
+    ...(lighthouse === true ? { lighthouse: true } : {}),
   }
 }
 
@@ -67,10 +83,21 @@ export function parseRegionUpdate(message: unknown): RegionUpdate | null {
   const update = message as Record<string, unknown>
   if (!STATUSES.includes(update.status as RegionStatus)) return null
   // Identity fields belong to the row, never to a message about it.
-  const { node: _node, region: _region, images, gathered, ...rest } = update
+  const { node: _node, region: _region, images, gathered, reports, ...rest } = update
   const parsed = rest as RegionUpdate
   // Checked when it is read back (parseGatheredArtifact); here only its kind.
   if (typeof gathered === 'string') parsed.gathered = gathered
+  if (reports !== undefined) {
+    if (!Array.isArray(reports)) return null
+    parsed.reports = reports.filter(
+      (report): report is RowReport =>
+        typeof report === 'object' &&
+        report !== null &&
+        typeof report.name === 'string' &&
+        REPORT_NAME.test(report.name) &&
+        typeof report.text === 'string',
+    )
+  }
   if (images === undefined) return parsed
   if (!Array.isArray(images)) return null
   const valid = images.filter(

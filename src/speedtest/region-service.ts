@@ -14,6 +14,9 @@
  * not be any run's. With `repeatView` each run also loads the page a second time, warm
  * cache, and the row carries that view's numbers as `repeatView`. The final row takes the
  * raw gathered data of its numbers along (`gathered`, gathered-artifact.ts), for the store.
+ * With `lighthouse` in the request, a Lighthouse audit follows the measurement as the
+ * row's own step (lighthouse-step.ts): the row with its numbers, `final: false`, then the
+ * final row with the score.
  *
  *   serveMeasurements(cluster, {
  *     pool, navTimeoutMs: 30_000, queueTimeoutMs: 120_000, machineSlots: 1,
@@ -30,6 +33,7 @@ import type { Cluster } from '../cluster/types.ts'
 import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
 import type { EgressPolicy } from './egress.ts'
 import { packGathered } from './gathered-artifact.ts'
+import { LIGHTHOUSE_TIMEOUT_MS, lighthouseStep } from './lighthouse-step.ts'
 import { type MeasurementObserver, type ObservedRun, observeRuns } from './measurement-observer.ts'
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
@@ -49,6 +53,8 @@ export interface RegionServiceOptions {
   egress: EgressPolicy
   /** Page loads at once on this machine, across all processes (0 = no machine-wide limit). */
   machineSlots: number
+  /** The limit of one Lighthouse audit, for tests that ask for one (WPS_LIGHTHOUSE_TIMEOUT_MS). */
+  lighthouseTimeoutMs?: number
 }
 
 export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
@@ -74,8 +80,25 @@ export function serveMeasurements(cluster: Cluster, options: RegionServiceOption
       measurements.push(measurement)
     }
     const connectivity = connectivityProfile(request.connectivity)
-    return toFinalUpdate(measurements, boot, (m) =>
+    const final = toFinalUpdate(measurements, boot, (m) =>
       visualFields(m, { testId: request.testId, node: cluster.self.node, connectivity }),
+    )
+    if (!request.lighthouse) return final
+    return lighthouseStep(
+      final,
+      {
+        pool: options.pool,
+        testId: request.testId,
+        node: cluster.self.node,
+        url: request.url,
+        device: request.device,
+        egress: withConnectivity(options.egress, connectivity),
+        machineSlots: options.machineSlots,
+        timeoutMs: options.lighthouseTimeoutMs ?? LIGHTHOUSE_TIMEOUT_MS,
+        queueTimeoutMs: options.queueTimeoutMs,
+      },
+      emit,
+      signal,
     )
   })
 }

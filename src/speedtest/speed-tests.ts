@@ -30,6 +30,7 @@ import { evaluateBudget, parseBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
 import { followRemote, serveFollow } from './follow.ts'
 import { gatheredFile } from './gathered-artifact.ts'
+import { lighthouseFiles } from './lighthouse-files.ts'
 import type { RegionResult, SpeedTest } from './model.ts'
 import {
   MAX_RUNS,
@@ -57,6 +58,8 @@ export interface StartRequest {
   connectivity?: unknown
   /** `true`: each region also loads the page a second time, warm cache (the row's `repeatView`). */
   repeatView?: unknown
+  /** Also run a Lighthouse performance audit in every region (lighthouse-step.ts). Default false. */
+  lighthouse?: unknown
 }
 
 export type StartError =
@@ -150,6 +153,10 @@ export class SpeedTests {
     if (typeof repeatView !== 'boolean') {
       return { ok: false, error: { code: 'bad_request', message: '"repeatView" must be true or false.' } }
     }
+    const lighthouse = request.lighthouse ?? false
+    if (typeof lighthouse !== 'boolean') {
+      return { ok: false, error: { code: 'bad_request', message: '"lighthouse" must be true or false.' } }
+    }
     const members = this.#chooseMembers(request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
     const blocked = await checkTarget(normalized.url, {
@@ -193,6 +200,7 @@ export class SpeedTests {
       device,
       connectivity,
       ...(repeatView ? { repeatView } : {}),
+      ...(lighthouse ? { lighthouse } : {}),
     })
     return { ok: true, test: snapshot }
   }
@@ -340,7 +348,10 @@ export class SpeedTests {
    * them (writes are in order), and never into the row itself.
    */
   #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
-    const { images, gathered, ...row } = update
+    const { images, gathered, reports, ...row } = update
+    if (reports && reports.length > 0) {
+      this.#write(testId, async (store) => store.saveFiles(testId, node, await lighthouseFiles(reports)))
+    }
     const files: StoredFile[] = (images ?? []).map((image) => ({
       name: image.name,
       contentType: 'image/jpeg',

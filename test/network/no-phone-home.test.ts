@@ -34,7 +34,7 @@ interface Traced {
   trace: string
 }
 
-async function traced(mode: string): Promise<Traced> {
+async function traced(mode: string, timeoutMs = 60_000): Promise<Traced> {
   if (!has('strace', ['-V'])) {
     throw new Error(
       'strace is missing: `npm test` installs it when run as root; otherwise apt-get install strace',
@@ -49,7 +49,7 @@ async function traced(mode: string): Promise<Traced> {
     : [command[0]!, command.slice(1)]
   try {
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(file, args, { timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) =>
+      execFile(file, args, { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
       ),
     )
@@ -92,6 +92,22 @@ describe(`a measurement reaches nothing past loopback (${ownNamespace ? 'in its 
     assert.ok(row && typeof row === 'object')
     assert.equal((row as Record<string, unknown>).status, 'complete')
     assert.equal((row as Record<string, unknown>).httpStatus, 200)
+    const verdict = judgeTrace(trace)
+    assert.deepEqual(verdict.violations, [])
+    assert.ok(verdict.loopback >= 2, `loopback connects seen: ${verdict.loopback}`)
+  })
+
+  it('the whole product with a Lighthouse audit: wps run --lighthouse', async () => {
+    const { stdout, trace } = await traced('wps-run-lighthouse', 180_000)
+    const test = printedJson(stdout)
+    const results = test.results
+    assert.ok(Array.isArray(results) && results.length === 1, 'one region row')
+    const row = results[0] as Record<string, unknown> & {
+      lighthouse?: { status?: string; performance?: unknown }
+    }
+    assert.equal(row.status, 'complete')
+    assert.equal(row.lighthouse?.status, 'complete', JSON.stringify(row.lighthouse))
+    assert.equal(typeof row.lighthouse?.performance, 'number')
     const verdict = judgeTrace(trace)
     assert.deepEqual(verdict.violations, [])
     assert.ok(verdict.loopback >= 2, `loopback connects seen: ${verdict.loopback}`)

@@ -7,7 +7,8 @@
  * measures the fixture's rich page through it, keeps the browser open a little longer
  * (background fetches would show then), and prints the measurement as JSON. With
  * `wps-run` it runs the whole product instead — `wps run <fixture> --json` with private
- * targets allowed, pool, runner and all — and prints what that printed.
+ * targets allowed, pool, runner and all — and prints what that printed; `wps-run-lighthouse`
+ * the same with `--lighthouse` (Lighthouse's audit on the runner's browser).
  *
  *   node --import tsx test/network/traced-measurement.ts guard
  */
@@ -20,19 +21,25 @@ import { type EgressGuard, publicAddressesOnly } from '../../src/net/egress-guar
 import { FACTS, startFixtureSite } from '../fixtures/site.ts'
 
 const mode = process.argv[2]
-if (mode !== 'private' && mode !== 'guard' && mode !== 'wps-run') {
-  console.error('usage: traced-measurement.ts private|guard|wps-run')
+if (mode !== 'private' && mode !== 'guard' && mode !== 'wps-run' && mode !== 'wps-run-lighthouse') {
+  console.error('usage: traced-measurement.ts private|guard|wps-run|wps-run-lighthouse')
   process.exit(2)
 }
 const LINGER_MS = 1500
 const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 
 const site = await startFixtureSite()
-if (mode === 'wps-run') {
+if (mode === 'wps-run' || mode === 'wps-run-lighthouse') {
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [WPS_BIN, 'run', `${site.url}${FACTS.rich.path}`, '--json'],
+      [
+        WPS_BIN,
+        'run',
+        `${site.url}${FACTS.rich.path}`,
+        '--json',
+        ...(mode === 'wps-run-lighthouse' ? ['--lighthouse'] : []),
+      ],
       {
         env: { ...process.env, WPS_ALLOW_PRIVATE: '1' },
       },

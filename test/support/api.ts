@@ -56,7 +56,7 @@ export interface Started {
 
 export async function postTest(
   base: string,
-  body: { url: string; regions?: string[]; runs?: number },
+  body: { url: string; regions?: string[]; runs?: number; lighthouse?: boolean },
 ): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${base}/api/tests`, {
     method: 'POST',
@@ -70,7 +70,7 @@ export async function postTest(
 /** POSTs a test and returns its links; throws with the server's answer unless it is 201. */
 export async function startTest(
   base: string,
-  body: { url: string; regions?: string[]; runs?: number },
+  body: { url: string; regions?: string[]; runs?: number; lighthouse?: boolean },
 ): Promise<Started> {
   const answer = await postTest(base, body)
   if (answer.status !== 201)
@@ -93,7 +93,7 @@ export interface FollowedTest {
  */
 export async function runTest(
   base: string,
-  body: { url: string; regions?: string[]; runs?: number },
+  body: { url: string; regions?: string[]; runs?: number; lighthouse?: boolean },
   options: { timeoutMs?: number; onRow?: (row: RegionResult) => void } = {},
 ): Promise<FollowedTest> {
   const started = await startTest(base, body)

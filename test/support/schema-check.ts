@@ -1,12 +1,12 @@
 /**
- * Checks a value against one of the API's documented schemas (src/server/schemas.ts),
+ * Checks a value against one of the API's documented schemas (src/server/schemas/),
  * with the same validator and options the server uses, so a test can prove that what a
  * real node answers is what the OpenAPI document promises.
  *
  *   assert.deepEqual(await schemaErrors('SpeedTest', await response.json()), [])
  */
 import Fastify, { type FastifySchemaValidationError } from 'fastify'
-import { ref, SHARED_SCHEMAS } from '../../src/server/schemas.ts'
+import { ref, SHARED_SCHEMAS } from '../../src/server/schemas/index.ts'
 
 /** The validation messages for `value` against schema `id`; empty when it conforms. */
 export async function schemaErrors(id: string, value: unknown): Promise<string[]> {

@@ -151,12 +151,17 @@ export function createTest(
   url: string,
   regions?: string[],
   runs = 1,
-  headers: Record<string, string> = {},
+  options: { lighthouse?: boolean; headers?: Record<string, string> } = {},
 ): Promise<CreatedTest> {
   return request<CreatedTest>('/api/tests', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ url, ...(regions ? { regions } : {}), ...(runs > 1 ? { runs } : {}) }),
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify({
+      url,
+      ...(regions ? { regions } : {}),
+      ...(runs > 1 ? { runs } : {}),
+      ...(options.lighthouse ? { lighthouse: true } : {}),
+    }),
   })
 }
 

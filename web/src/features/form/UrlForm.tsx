@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, createTest, getAccess, type RegionInfo } from '../../api.ts'
 import { apiKeyErrorText, submitErrorText } from '../../errors.ts'
 import { navigate, testPath } from '../../routes.ts'
+import { LighthouseToggle } from '../lighthouse/LighthouseToggle.tsx'
 import { authorization, loadApiKey, saveApiKey } from './api-key.ts'
 import { RegionPicker, uniqueRegions } from './RegionPicker.tsx'
 import { checkUrl } from './url.ts'
@@ -31,6 +32,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
   const [runs, setRuns] = useState(1)
   const [needsKey, setNeedsKey] = useState(false)
   const [apiKey, setApiKey] = useState(loadApiKey)
+  const [lighthouse, setLighthouse] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   const keyInput = useRef<HTMLInputElement>(null)
   const regionNames = uniqueRegions(regions).map((info) => info.region)
@@ -79,7 +81,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
         check.url,
         chosen.length < regionNames.length ? chosen : undefined,
         runs,
-        needsKey ? authorization(apiKey) : {},
+        { lighthouse, headers: needsKey ? authorization(apiKey) : {} },
       )
       if (needsKey) saveApiKey(apiKey)
       navigate(testPath(created.id))
@@ -132,6 +134,7 @@ export function UrlForm({ initialUrl, regions }: Props) {
           <option value="3">3 runs</option>
           <option value="5">5 runs</option>
         </select>
+        <LighthouseToggle checked={lighthouse} onChange={setLighthouse} disabled={busy} />
         <button type="submit" disabled={busy}>
           {busy ? 'Starting…' : 'Go'}
         </button>

@@ -11,12 +11,14 @@ import {
   formatCls,
   formatCount,
   formatMs,
+  LIGHTHOUSE_RUNNING,
   type RatedMetric,
   statusText,
 } from '../../../../src/format/index.ts'
 import type { RegionResult, Settings } from '../../api.ts'
 import { errorTitle } from '../../errors.ts'
 import { Filmstrip } from '../filmstrip/Filmstrip.tsx'
+import { LighthouseScore } from '../lighthouse/LighthouseScore.tsx'
 import { RatingBadge, ratingClass } from '../ratings/Rating.tsx'
 import { RepeatView } from '../repeat-view/RepeatView.tsx'
 import { RunsTable } from '../runs/RunsTable.tsx'
@@ -133,7 +135,11 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
           {showNode ? <span class="node-id">{result.node}</span> : null}
         </span>
         <span class="row-status">
-          {status === 'error' && error ? errorTitle(error.code) : statusText(status, result.queuePosition)}
+          {status === 'error' && error
+            ? errorTitle(error.code)
+            : result.lighthouse?.status === 'running'
+              ? LIGHTHOUSE_RUNNING
+              : statusText(status, result.queuePosition)}
           {status === 'loading' && result.run && result.runCount
             ? ` (run ${result.run} of ${result.runCount})`
             : null}
@@ -188,10 +194,14 @@ export function ResultRow({ result, place, showNode = false, testedUrl, filmstri
 
       {result.repeatView ? <RepeatView first={result} repeat={result.repeatView} /> : null}
 
-      {result.status === 'complete' && result.final === false ? (
+      {result.status === 'complete' && result.final === false && !result.lighthouse ? (
         <p class="row-note" role="status">
           Still watching the page after load: late paints, shifts and long tasks may change these numbers.
         </p>
+      ) : null}
+
+      {result.lighthouse ? (
+        <LighthouseScore audit={result.lighthouse} links={result.artifacts?.lighthouse} />
       ) : null}
 
       {result.artifacts?.filmstrip && result.artifacts.filmstrip.length > 0 ? (

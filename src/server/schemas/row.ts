@@ -1,60 +1,15 @@
 /**
- * The API's shapes as JSON Schema, written once: Fastify validates requests with them
- * (without type coercion: a number is not a string) and the OpenAPI document at
- * GET /api/openapi.json is generated from them, so the docs cannot drift from what the
- * routes accept. Each shared shape has an `$id` and becomes a named component.
+ * A test's row (RegionResult) and what it is made of: the metrics, a measurement's error,
+ * one request of the waterfall. Rows gain fields as features land, so objects allow more
+ * properties than they list (the contract: extend freely).
  *
- *   app.addSchema(regionResultSchema)
- *   app.get('/api/tests/:id', { schema: { response: { 200: ref('SpeedTest'), 404: ref('Error') } } }, …)
- *
- * Response schemas document; they do not filter. Answers are serialised with plain
- * JSON.stringify (see app.ts), and objects allow more properties than they list,
- * because results gain fields as features land (the contract says: extend freely).
- * test/server/api.test.ts checks a real measured test against these schemas.
+ *   app.addSchema(regionResultSchema)   // then ref('RegionResult') anywhere
  */
 
-import { DEVICE_NAMES } from '../browser/devices.ts'
-import { BUDGET_METRICS } from '../speedtest/budget.ts'
-import { CONNECTIVITY_NAMES } from '../speedtest/connectivity.ts'
-import { API_ERROR_CODES } from './errors.ts'
-
-export const MAX_URL_LENGTH = 2048
-
-/** `{ $ref }` to a shared schema by its `$id`. */
-export const ref = (id: string): { $ref: string } => ({ $ref: `${id}#` })
-
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
-const ms = (description: string) =>
-  nullable('number', { description: `${description} (ms from navigation start)` })
-
-export const errorSchema = {
-  $id: 'Error',
-  type: 'object',
-  description: 'Every error answer of the API, with the HTTP status that belongs to its code.',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: {
-          type: 'string',
-          enum: [...API_ERROR_CODES],
-          description:
-            'invalid_url (400): the url is missing, not a string, or not an http(s) URL. ' +
-            'bad_request (400; 413 body too large, 414 parameter too long, 415 unsupported content type, 431 headers too large): any other malformed request. ' +
-            'blocked_address (400): the target resolves to a loopback, private, link-local or metadata address. ' +
-            'unknown_region (400): no node runs in a requested region, or regions is not a list of codes. ' +
-            'unauthorized (401): this deploy needs an API key (WPS_API_KEYS) and the request has none, or a wrong one. ' +
-            'not_found (404): no such test or route. ' +
-            'rate_limited (429, with Retry-After): too many tests started by this client, for this target host, or in all. ' +
-            'internal (500): a fault of the server.',
-        },
-        message: { type: 'string', description: 'What went wrong, in words for people.' },
-      },
-    },
-  },
-} as const
+import { DEVICE_NAMES } from '../../browser/devices.ts'
+import { CONNECTIVITY_NAMES } from '../../speedtest/connectivity.ts'
+import { ms, nullable, ref } from './common.ts'
+import { lighthouseReportLinksSchema, rowLighthouseSchema } from './lighthouse.ts'
 
 export const metricsSchema = {
   $id: 'Metrics',
@@ -128,65 +83,6 @@ export const requestEntrySchema = {
           { type: 'number' },
         ]),
       ),
-    },
-  },
-} as const
-
-const maximum = (description: string) => ({ type: 'number', minimum: 0, description })
-
-const budgetLimits = {
-  metrics: {
-    type: 'object',
-    description: 'per metric, the largest value that passes (ms; cls unitless)',
-    additionalProperties: false,
-    properties: Object.fromEntries(BUDGET_METRICS.map((name) => [name, maximum(`largest ${name}`)])),
-  },
-  requests: { ...maximum('most requests of the page load'), type: 'integer' },
-  transferBytes: { ...maximum('most bytes transferred, headers included'), type: 'integer' },
-} as const
-
-export const budgetSchema = {
-  $id: 'Budget',
-  type: 'object',
-  description:
-    'Maxima every region row is checked against once it has ended; a region entry overrides the defaults ' +
-    'limit by limit. A value the row lacks (the region failed) fails its check.',
-  additionalProperties: false,
-  properties: {
-    ...budgetLimits,
-    regions: {
-      type: 'object',
-      description: 'per region code, limits that replace or add to the defaults there',
-      maxProperties: 64,
-      additionalProperties: { type: 'object', additionalProperties: false, properties: budgetLimits },
-    },
-  },
-  examples: [
-    { metrics: { lcp: 2500, cls: 0.1 }, requests: 120, regions: { syd: { metrics: { lcp: 4000 } } } },
-  ],
-} as const
-
-export const budgetVerdictSchema = {
-  $id: 'BudgetVerdict',
-  type: 'object',
-  description: "A row's budget verdict: each limit that applies in its region, with the value measured.",
-  required: ['passed', 'checks'],
-  properties: {
-    passed: { type: 'boolean', description: 'every check passed' },
-    checks: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['metric', 'value', 'limit', 'passed'],
-        properties: {
-          metric: { type: 'string', description: 'a metric name, requests or transferBytes' },
-          value: nullable('number', {
-            description: 'what the row measured; null when it has no such number',
-          }),
-          limit: { type: 'number' },
-          passed: { type: 'boolean', description: 'value ≤ limit' },
-        },
-      },
     },
   },
 } as const
@@ -377,154 +273,9 @@ export const regionResultSchema = {
           },
         },
         screenshot: nullable('string', { description: 'URL of the final screenshot' }),
+        lighthouse: lighthouseReportLinksSchema,
       },
     },
+    lighthouse: rowLighthouseSchema,
   },
 } as const
-
-export const speedTestSchema = {
-  $id: 'SpeedTest',
-  type: 'object',
-  description: 'A test: one URL measured from every chosen region node.',
-  required: ['id', 'url', 'createdAt', 'state', 'results'],
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string', description: 'the normalised URL' },
-    createdAt: { type: 'string', format: 'date-time' },
-    state: { type: 'string', enum: ['running', 'done'] },
-    results: { type: 'array', items: ref('RegionResult') },
-  },
-} as const
-
-export const startRequestSchema = {
-  $id: 'StartRequest',
-  type: 'object',
-  required: ['url'],
-  properties: {
-    url: {
-      type: 'string',
-      maxLength: MAX_URL_LENGTH,
-      description: 'the page to test; a bare host gets https://',
-      examples: ['https://example.com'],
-    },
-    regions: {
-      type: 'array',
-      items: { type: 'string', maxLength: 64 },
-      minItems: 1,
-      maxItems: 64,
-      description: 'region codes to measure from; default every region',
-    },
-    runs: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 5,
-      description: 'page loads per region, each in a fresh context; the row reports the median run by load',
-    },
-    budget: ref('Budget'),
-    device: {
-      type: 'string',
-      enum: [...DEVICE_NAMES],
-      description: 'desktop (default): 1350×940; mobile: 412×823 at DPR 1.75, a mobile user agent, touch',
-    },
-    connectivity: {
-      type: 'string',
-      enum: [...CONNECTIVITY_NAMES],
-      description:
-        "native (default); cable, 4g, 3g, 3g-slow: WebPageTest's latency and bandwidth, on the runner's egress proxy",
-    },
-    repeatView: {
-      type: 'boolean',
-      description:
-        "also load the page a second time in the same browser context (warm cache), reported as each row's repeatView",
-    },
-  },
-} as const
-
-export const startedSchema = {
-  $id: 'Started',
-  type: 'object',
-  required: ['id', 'url', 'regions', 'links'],
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string', description: 'the normalised URL' },
-    regions: { type: 'array', items: { type: 'string' }, description: 'one entry per row' },
-    nodes: {
-      type: 'array',
-      items: { type: 'object', properties: { node: { type: 'string' }, region: { type: 'string' } } },
-    },
-    links: {
-      type: 'object',
-      required: ['self', 'events', 'page'],
-      properties: {
-        self: { type: 'string', description: 'GET: the test' },
-        events: { type: 'string', description: 'GET: its Server-Sent Events' },
-        page: { type: 'string', description: 'the web page of the test (a permalink)' },
-      },
-    },
-  },
-} as const
-
-export const regionEntrySchema = {
-  $id: 'RegionEntry',
-  type: 'object',
-  description: 'A live member of the cluster, placed on the map.',
-  required: ['region', 'node', 'machineId', 'capacity'],
-  properties: {
-    region: { type: 'string' },
-    node: { type: 'string' },
-    machineId: { type: 'string' },
-    capacity: { type: 'integer', description: 'measurements it runs at once' },
-    httpUrl: { type: 'string' },
-    city: { type: 'string' },
-    country: { type: 'string' },
-    lat: { type: 'number' },
-    lon: { type: 'number' },
-  },
-} as const
-
-export const poolSchema = {
-  $id: 'Pool',
-  type: 'object',
-  description: 'A runner pool of this node: runners, busy slots, waiting callers, boots, failures.',
-  required: ['name', 'runners', 'ready', 'draining', 'booting', 'busySlots', 'waiting'],
-  properties: {
-    name: { type: 'string' },
-    runners: { type: 'integer', description: 'live runners: ready + draining' },
-    ready: { type: 'integer' },
-    draining: { type: 'integer' },
-    booting: { type: 'integer' },
-    busySlots: { type: 'integer' },
-    waiting: { type: 'integer', description: 'callers waiting for a free slot' },
-  },
-} as const
-
-export const SHARED_SCHEMAS = [
-  errorSchema,
-  metricsSchema,
-  measureErrorSchema,
-  requestEntrySchema,
-  budgetSchema,
-  budgetVerdictSchema,
-  regionResultSchema,
-  speedTestSchema,
-  startRequestSchema,
-  startedSchema,
-  regionEntrySchema,
-  poolSchema,
-] as const
-
-/** Response schemas for the error statuses a route can answer with. */
-export function errorResponses(...statuses: number[]): Record<number, { $ref: string; description: string }> {
-  const described: Record<number, string> = {
-    400: 'invalid_url, bad_request, blocked_address or unknown_region',
-    401: 'unauthorized: an API key is needed (Authorization: Bearer <key>) or the one sent is wrong',
-    404: 'not_found',
-    413: 'bad_request: the body is too large',
-    414: 'bad_request: a path parameter is too long',
-    415: 'bad_request: the body is not JSON',
-    429: 'rate_limited (by client, target host or in all); Retry-After says when to try again',
-  }
-  return Object.fromEntries(
-    statuses.map((status) => [status, { ...ref('Error'), description: described[status] ?? 'error' }]),
-  )
-}

@@ -1,0 +1,76 @@
+/**
+ * Lighthouse as a FLAME task: the performance audit of a test with `lighthouse: true`,
+ * run on a runner after that region's timed measurement has ended, never beside it. It
+ * uses the runner's warm Chromium and egress proxy — the same runner resources, under the
+ * same keys, as timedNav (timed-nav.ts), so a runner keeps one browser for both — and it
+ * takes the machine-wide load budget (machine-budget.ts) for its whole run: an audit
+ * loads the machine as much as a page load does, for 8–14 s.
+ *
+ *   const outcome = await pool.call(lighthouseAudit, {
+ *     url, device: 'desktop', timeoutMs: 60_000, machineSlots: 1, egress: { allowPrivate: false, latencyMs: 0 },
+ *   })
+ *   outcome.ok ? outcome.summary.performance : outcome.error.message
+ *
+ * A failed audit is an answer, not a throw (`{ ok: false, error }` in plain words), so it
+ * can never cost the row the numbers it already has.
+ */
+import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import type { DeviceName } from '../browser/devices.ts'
+import { BrowserHost, type LighthouseOutcome } from '../browser/index.ts'
+import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
+import { MachineBudget } from './machine-budget.ts'
+
+export interface LighthouseAuditInput {
+  url: string
+  device: DeviceName
+  /** The whole audit's limit (WPS_LIGHTHOUSE_TIMEOUT_MS). */
+  timeoutMs: number
+  egress: EgressPolicy
+  /** Page loads at once on the runner's machine (0 = no limit), as for timedNav. */
+  machineSlots: number
+}
+
+const budgets = new Map<number, MachineBudget>()
+function machineBudget(slots: number): MachineBudget {
+  const known = budgets.get(slots)
+  if (known) return known
+  const budget = new MachineBudget({ slots })
+  budgets.set(slots, budget)
+  return budget
+}
+
+/** The runner's browser behind the proxy for `policy`: the very resources timedNav uses (same keys). */
+async function runnerBrowser(ctx: TaskContext, policy: EgressPolicy): Promise<BrowserHost> {
+  const proxy = await ctx.resource(
+    egressKey(policy),
+    () => startEgressProxy(policy),
+    (p) => p.close(),
+  )
+  const proxyServer = proxy.value.url
+  const browser = await ctx.resource(
+    `browser:${proxyServer}`,
+    () => BrowserHost.launch({ proxyServer }),
+    (launched: BrowserHost) => launched.close(),
+  )
+  return browser.value
+}
+
+export const lighthouseAudit = defineTask(
+  'lighthouseAudit',
+  async (input: LighthouseAuditInput, ctx): Promise<LighthouseOutcome> => {
+    const policy = parseEgressPolicy(input.egress)
+    if (!policy) throw new Error('lighthouseAudit: the input has no valid egress policy')
+    const release =
+      input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
+    try {
+      const host = await runnerBrowser(ctx, policy)
+      return await host.lighthouse(input.url, {
+        device: input.device === 'mobile' ? 'mobile' : 'desktop',
+        timeoutMs: input.timeoutMs,
+        signal: ctx.signal,
+      })
+    } finally {
+      release?.()
+    }
+  },
+)
