@@ -111,9 +111,10 @@ type QueuedWrite = Write & { resolve: () => void; reject: (error: unknown) => vo
 
 /**
  * How long the first write of a batch waits for others to join it while the store is busy
- * (it committed within the last BUSY_MS): under load, rows of many tests arrive a few
- * hundred µs apart, and waiting gathers them into one commit (a commit and its WAL writes
- * are much of a batch's cost). An idle store writes after this turn of the event loop.
+ * with many writers (its last batch held several writes and committed within the last
+ * BUSY_MS): then rows of many tests arrive a few hundred µs apart, and waiting gathers
+ * them into one commit (a commit and its WAL writes are much of a batch's cost). An idle
+ * store, or one writer awaiting each write in turn, writes after this turn of the event loop.
  */
 const GROUP_COMMIT_MS = 4
 const BUSY_MS = 20
@@ -147,8 +148,9 @@ export class TestStore {
   readonly #queue: QueuedWrite[] = []
   /** Set while queued writes are being applied; resolves once the queue is empty. */
   #draining: Promise<void> | null = null
-  /** performance.now() of the last commit's end. */
+  /** performance.now() of the last commit's end, and how many writes it held. */
   #committedAt = Number.NEGATIVE_INFINITY
+  #committedWrites = 0
 
   private constructor(db: Kysely<Schema>, sqlite: Database.Database | null, artifacts: ArtifactPlace) {
     this.#db = db
@@ -199,7 +201,8 @@ export class TestStore {
       this.#queue.push({ ...write, resolve, reject })
       // Later (after this turn, or GROUP_COMMIT_MS when busy), so writes made about the same time batch together.
       this.#draining ??= new Promise<void>((done) => {
-        if (performance.now() - this.#committedAt < BUSY_MS) setTimeout(done, GROUP_COMMIT_MS)
+        const busy = this.#committedWrites > 1 && performance.now() - this.#committedAt < BUSY_MS
+        if (busy) setTimeout(done, GROUP_COMMIT_MS)
         else setImmediate(done)
       }).then(() => this.#drain())
     })
@@ -212,6 +215,7 @@ export class TestStore {
         try {
           await this.#apply(batch)
           this.#committedAt = performance.now()
+          this.#committedWrites = batch.length
           for (const write of batch) write.resolve()
         } catch {
           // Something in the batch failed: apply it call by call, so each caller hears its own fate.
