@@ -1,6 +1,6 @@
 # World Page Speed: one image that serves as a node (web + API + cluster membership) and
 # as a browser runner (`node bin/wps.mjs runner`, started by a pool backend on a machine
-# of its own). Debian's Chromium for the runners, Debian's nats-server for nodes that
+# of its own; bin/wps.mjs runs the compiled build made below). Debian's Chromium for the runners, Debian's nats-server for nodes that
 # run one beside them (deploy/fly/node.sh).
 # A node keeps its tests in SQLite under /data (mount a volume there) or, with DATABASE_URL, in PostgreSQL.
 FROM node:20-bookworm-slim
@@ -19,6 +19,7 @@ RUN apt-get update \
  && npm ci --no-audit --no-fund \
  && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN npx vite build web
+# the web page and wps itself compiled (dist/app/): nodes and runners run JavaScript, not tsx
+RUN npx vite build web && node scripts/build.mjs --force
 EXPOSE 4000
-CMD ["node", "bin/wps.mjs", "serve"]
+CMD ["node", "dist/app/wps.mjs", "serve"]

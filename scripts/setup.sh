@@ -2,7 +2,8 @@
 # Installs what World Page Speed needs and is missing: npm dependencies, Chromium and
 # nats-server (which `wps dev` runs) from the OS packages when root (and, with
 # --with-nats, what the tests need besides: strace — there a missing nats-server is an
-# error, not a note; with --with-postgres, PostgreSQL's server), and the built web page.
+# error, not a note; with --with-postgres, PostgreSQL's server), the built web page and
+# the compiled build of `wps` itself (dist/app/, which bin/wps.mjs runs when current).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,4 +81,10 @@ fi
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
   say "building the web page"
   npx vite build web --logLevel warn
+fi
+
+# wps itself, compiled (scripts/build.mjs: esbuild into dist/app/), when a source is newer than the last build.
+if ! node -e "import('./bin/build-state.mjs').then((m) => process.exit(m.buildIsCurrent() ? 0 : 1))"; then
+  say "building wps (dist/app/)"
+  node scripts/build.mjs
 fi

@@ -1,8 +1,10 @@
 /**
  * One warm Chromium that measures page loads, each a true first view in its own
  * fresh browser context, closed afterwards. One spare context+page is kept ready
- * (opened at launch and again as each measurement ends, never while one runs, so
- * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost.
+ * (opened at launch and again as each measurement has gathered its last data from the
+ * page — Speed Index is computed from its frames once the spare is open — never while a page loads, so
+ * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost, also
+ * when it arrives right behind another.
  *
  *   const host = await BrowserHost.launch({ proxyServer: '127.0.0.1:9000' })
  *   const m = await host.measure('https://example.com/', { timeoutMs: 30_000, onNavigationStart: () => say('loading') })
@@ -12,7 +14,7 @@
  * `alive` turns false so the owner can replace the host.
  */
 import { browserCrashedError } from './errors.ts'
-import { type LaunchedChromium, type LaunchOptions, launchChromium } from './launch.ts'
+import { type LaunchedChromium, type LaunchOptions, launchChromium, measurementContext } from './launch.ts'
 import { auditPage, type LighthouseOptions, type LighthouseOutcome } from './lighthouse.ts'
 import { failedMeasurement, type MeasureOptions } from './measure.ts'
 import { measureViews } from './repeat-view.ts'
@@ -22,6 +24,12 @@ import type { Measurement } from './types.ts'
 export interface BrowserHostOptions extends LaunchOptions {
   /** Keep a pre-opened context+page for the next measurement (default true). */
   spare?: boolean
+  /**
+   * A browser already launched (and not used yet) to host instead of launching one: a
+   * runner starts Chromium before it knows its proxy's port (see launch.ts). Its contexts
+   * get `proxyServer`, whose host must be the one it was launched for.
+   */
+  chromium?: LaunchedChromium
 }
 
 export class BrowserHost {
@@ -55,7 +63,9 @@ export class BrowserHost {
 
   static async launch(opts: BrowserHostOptions = {}): Promise<BrowserHost> {
     const started = performance.now()
-    const chromium = await launchChromium(opts)
+    const chromium = opts.chromium
+      ? { ...opts.chromium, contextOptions: measurementContext(opts.proxyServer) }
+      : await launchChromium(opts)
     const keepSpare = opts.spare ?? true
     try {
       const spare = keepSpare ? await openSlot(chromium.browser, chromium.contextOptions) : undefined
@@ -97,11 +107,21 @@ export class BrowserHost {
       if (!this.#alive) return failedMeasurement(browserCrashedError('the browser is no longer running'))
       throw error
     }
+    // Retired as soon as the page is no longer needed (the measurement then only computes),
+    // so the next spare starts up during that computing instead of after it.
+    let retired: Promise<void> | undefined
+    const retire = () => {
+      retired ??= this.#retire(slot)
+      return retired
+    }
+    // A repeat view still needs this context after its first view's page is done: it is
+    // retired once both views have ended.
+    if (!opts.repeatView) slot.pageDone = retire
     try {
       // The first view, and with `repeatView` a second, warm one in the same context (repeat-view.ts).
       return await measureViews(slot, url, opts, this.#gone.signal, this.#proxyServer)
     } finally {
-      this.#retire(slot)
+      retire()
     }
   }
 
@@ -149,11 +169,12 @@ export class BrowserHost {
 
   /**
    * Close the used context and prepare the next spare, side by side: both happen after
-   * the measurement has ended, never during one, so neither can disturb the numbers.
+   * the measurement has gathered everything from its page (never during a page load or
+   * its late window), so neither can disturb the numbers.
    * The spare promise is set at once, so a measurement that starts meanwhile waits for
    * it rather than opening a second context in parallel.
    */
-  #retire(slot: Slot): void {
+  #retire(slot: Slot): Promise<void> {
     const closed = closeSlot(slot).catch(() => {})
     this.#retiring.add(closed)
     closed.finally(() => this.#retiring.delete(closed))
@@ -162,5 +183,7 @@ export class BrowserHost {
       spare.catch(() => {})
       this.#spare = spare
     }
+    /** Resolves (never rejects) once the next spare is open or has failed to. */
+    return Promise.allSettled([this.#spare]).then(() => {})
   }
 }

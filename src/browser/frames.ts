@@ -79,7 +79,7 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
   return {
     async finish(pageIsTheSite) {
       // Stopping the screencast, the screenshot and the read of the page go to Chromium at
-      // once, and Speed Index is computed here while it takes the screenshot.
+      // once; Speed Index is computed once they are in and the next spare context is open.
       const stopped = filmstrip ? bounded(session.send('Page.stopScreencast'), READ_TIMEOUT_MS) : null
       const none: Visuals = {
         settings,
@@ -92,6 +92,7 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
       }
       if (!pageIsTheSite) {
         await stopped
+        slot.pageDone?.()
         return none
       }
       const shot = filmstrip
@@ -108,8 +109,14 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
       const report = read ? asElementReport(read.result.value) : null
       if (!report) {
         await shot
+        slot.pageDone?.()
         return none
       }
+      const screenshot = await shot
+      // Gathering ends here. Speed Index below is synchronous computing on the frames, which
+      // would stall the CDP round trips that open the next spare context: it waits for them
+      // (bounded), so the spare is ready before this row goes out.
+      await bounded(slot.pageDone?.() ?? Promise.resolve(), READ_TIMEOUT_MS)
       const timed = frames.map((f, i) => ({
         // After the navigation was asked for, so after its start whatever the clocks say.
         at: i < beforeNavigation ? -1 : Math.max(1, f.paintedAt - report.timeOrigin),
@@ -118,7 +125,6 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
       const progress = await speedIndexOf(
         timed.filter((f) => f.at >= 0).map((f) => ({ atMs: f.at, jpeg: f.jpeg })),
       )
-      const screenshot = await shot
       return {
         settings,
         filmstrip: thinFilmstrip(timed, progress?.visuallyComplete ?? null),

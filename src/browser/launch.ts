@@ -6,18 +6,31 @@
  *   chromium.browser.createBrowserContext()
  *   await chromium.close()   // browser gone, process group reaped, profile deleted
  *
+ * We start the Chromium process ourselves, with the command line `puppeteer.launch`
+ * would use (puppeteer-args.ts), and connect puppeteer to its pipe (pipe-transport.ts).
+ * That lets a runner start the browser in its first milliseconds — `spawnChromium` needs
+ * no puppeteer — and load puppeteer (about 250 ms of module loading) while the browser
+ * starts up: `launchChromium({ spawned })` connects to it later.
+ *
+ *   const spawned = spawnChromium({ proxyHost: '127.0.0.1' })   // returns at once
+ *   const chromium = await launchChromium({ spawned })
+ *
  * Lifetime guarantees (see shutdown.ts): Chromium exits by itself when the pipe to
  * its parent closes — which is what happens when our process is SIGKILLed; on a
- * normal `exit` puppeteer kills its process group; on SIGTERM/SIGINT/SIGHUP every
+ * normal `exit` its process group is killed; on SIGTERM/SIGINT/SIGHUP every
  * live browser is closed before the process goes. A SIGKILLed parent cannot delete
  * the profile, so each launch also sweeps profiles left by processes that are gone.
  */
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import puppeteer, { type Browser, type BrowserContextOptions } from 'puppeteer-core'
+import { Duplex } from 'node:stream'
+import type { Browser, BrowserContextOptions } from 'puppeteer-core'
 import { findChrome } from './chrome-path.ts'
+import { PipeTransport } from './pipe-transport.ts'
+import { puppeteerCommandLine } from './puppeteer-args.ts'
 import { closeOnSignal } from './shutdown.ts'
 
 export interface LaunchOptions {
@@ -25,6 +38,23 @@ export interface LaunchOptions {
   executablePath?: string
   /** `host:port` (or `scheme://host:port`) of a proxy ALL traffic goes through, loopback included. */
   proxyServer?: string
+  /**
+   * The proxy's host alone, for a browser started before the proxy's port is known: names
+   * resolve to nothing but it. Each context then gets the proxy (`measurementContext`).
+   */
+  proxyHost?: string
+  /** A Chromium already started by `spawnChromium`, to connect to instead of starting one. */
+  spawned?: SpawnedChromium
+}
+
+/** A Chromium process we started, not yet connected to. */
+export interface SpawnedChromium {
+  process: ChildProcess
+  userDataDir: string
+  /** The proxy host its name resolution was limited to, if any. */
+  proxyHost: string | undefined
+  /** Kill its process group and delete its profile (when it is never connected to). */
+  abandon(): Promise<void>
 }
 
 export interface LaunchedChromium {
@@ -94,7 +124,7 @@ const QUIET_FEATURES = [
  * measurement's browser context (`measurementContext`), not to the whole browser: the
  * browser's own background requests then go nowhere instead of through our proxy.
  */
-export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer'> = {}): string[] {
+export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer' | 'proxyHost'> = {}): string[] {
   const args = [
     '--no-sandbox',
     '--headless=new',
@@ -120,9 +150,8 @@ export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer'> = {}): str
     '--webrtc-ip-handling-policy=disable_non_proxied_udp',
     `--disable-features=${QUIET_FEATURES.join(',')}`,
   ]
-  if (opts.proxyServer) {
-    args.push(`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${proxyHost(opts.proxyServer)}`)
-  }
+  const host = opts.proxyHost ?? (opts.proxyServer ? proxyHost(opts.proxyServer) : undefined)
+  if (host) args.push(`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${host}`)
   return args
 }
 
@@ -145,60 +174,116 @@ export function proxyHost(proxyServer: string): string {
   return new URL(withScheme).hostname
 }
 
-export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedChromium> {
+/**
+ * Start Chromium now, with a fresh profile, and return at once (nothing is awaited): the
+ * browser starts up while the caller does other things. `launchChromium({ spawned })`
+ * connects to it.
+ */
+export function spawnChromium(opts: Omit<LaunchOptions, 'spawned'> = {}): SpawnedChromium {
   const executablePath = opts.executablePath ?? findChrome()
   sweepOrphanedProfiles()
   const userDataDir = freshProfile()
   const removeProfileOnExit = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 })
   process.once('exit', removeProfileOnExit)
+  // Detached, as puppeteer starts it: its own process group, which close() ends as a whole.
+  const child = spawn(executablePath, puppeteerCommandLine(userDataDir, chromiumArgs(opts)), {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+  })
+  child.on('error', () => {
+    // reported by launchChromium, which waits for the connection or the failure
+  })
+  // puppeteer SIGKILLs a browser it launched when our process exits; this one is ours to end.
+  const killOnExit = () => {
+    if (child.pid !== undefined) killGroup(child.pid)
+  }
+  process.once('exit', killOnExit)
+  const host = opts.proxyHost ?? (opts.proxyServer ? proxyHost(opts.proxyServer) : undefined)
+  const forget = () => {
+    process.off('exit', removeProfileOnExit)
+    process.off('exit', killOnExit)
+  }
+  spawned.set(child, forget)
+  return {
+    process: child,
+    userDataDir,
+    proxyHost: host,
+    abandon: async () => {
+      killOnExit()
+      forget()
+      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 })
+    },
+  }
+}
 
+/** The exit hooks of each spawned browser, dropped once it is closed. */
+const spawned = new WeakMap<ChildProcess, () => void>()
+
+export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedChromium> {
+  const start = opts.spawned ?? spawnChromium(opts)
+  const child = start.process
   let browser: Browser
   try {
-    browser = await puppeteer.launch({
-      executablePath,
-      pipe: true,
-      headless: true,
-      userDataDir,
-      args: chromiumArgs(opts),
-      defaultViewport: null,
-      // --no-startup-window: there is no initial page to wait for (saves ~200 ms of launch).
-      waitForInitialPage: false,
-      // We measure with our own CDP sessions; puppeteer's network and issue tracking is pure overhead.
-      networkEnabled: false,
-      issuesEnabled: false,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
+    const { default: puppeteer } = await import('puppeteer-core')
+    const failed = new Promise<never>((_, reject) => {
+      child.once('error', (error) => reject(new Error(`Chromium could not be started: ${error.message}`)))
+      child.once('exit', (code, signal) =>
+        reject(new Error(`Chromium exited as it started (${signal ?? `code ${code}`})`)),
+      )
     })
+    failed.catch(() => {})
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+      throw new Error('Chromium is not running')
+    }
+    const [, , , toBrowser, fromBrowser] = child.stdio
+    if (!(toBrowser instanceof Duplex) || !(fromBrowser instanceof Duplex))
+      throw new Error('Chromium has no pipe')
+    const transport = new PipeTransport(toBrowser, fromBrowser)
+    browser = await Promise.race([
+      puppeteer.connect({
+        transport,
+        defaultViewport: null,
+        // We measure with our own CDP sessions; puppeteer's network and issue tracking is pure overhead.
+        networkEnabled: false,
+        issuesEnabled: false,
+      }),
+      failed,
+    ])
   } catch (error) {
-    process.off('exit', removeProfileOnExit)
-    await rm(userDataDir, { recursive: true, force: true })
+    await start.abandon()
     throw error
   }
-  const pid = browser.process()?.pid
+  const pid = child.pid
+  const userDataDir = start.userDataDir
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= (async () => {
       untrack()
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve()
+        else child.once('exit', () => resolve())
+      })
+      // Closed when the browser process has exited, not merely when it has answered Browser.close.
       const graceful = browser.close().then(
-        () => true,
+        () => exited.then(() => true),
         () => false,
       )
       const timer = new Promise<false>((r) => setTimeout(() => r(false), GRACEFUL_CLOSE_MS).unref())
       await Promise.race([graceful, timer])
       // Renderers and zygotes can outlive the browser process for a moment: end the whole group.
       if (pid !== undefined) killGroup(pid)
-      process.off('exit', removeProfileOnExit)
+      spawned.get(child)?.()
       await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 })
     })()
     return closing
   }
   const untrack = closeOnSignal({ close })
-  return { browser, pid, userDataDir, contextOptions: measurementContext(opts.proxyServer), close }
+  const proxy = opts.proxyServer
+  return { browser, pid, userDataDir, contextOptions: measurementContext(proxy), close }
 }
 
-/** puppeteer starts Chromium detached, so its pid is also its process group id. */
+/** Chromium is started detached, so its pid is also its process group id. */
 function killGroup(pgid: number): void {
   try {
     process.kill(-pgid, 'SIGKILL')

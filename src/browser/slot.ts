@@ -40,6 +40,14 @@ export interface Slot {
   documentsBeyond(count: number): Promise<readonly string[]>
   /** The collector's latest pushed snapshot of the current document, or null. */
   snapshot(): RawPageMetrics | null
+  /**
+   * Set by the slot's owner, called by the measurement once it needs nothing more from the
+   * page (the last read and the screenshot are in): what is left is computing on what was
+   * gathered, and the owner may already close this context and open the next. The promise
+   * says when the next context is open: computing waits for it, since synchronous work on
+   * this thread would hold up the CDP round trips that open it.
+   */
+  pageDone?: () => Promise<void> | undefined
 }
 
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {

@@ -11,16 +11,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import net from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { knownRegion } from '../cluster/regions.ts'
 import { DEFAULT_TARGET_REGION, estimateRttMs } from '../latency/rtt.ts'
 import { parseArgs, UsageError } from './args.ts'
+import { WPS_ENTRY } from './entry.ts'
 import { listenError, portFlag } from './port-flag.ts'
 import { freePort, waitForPort } from './ports.ts'
 import { knownCodes } from './regions.ts'
 import { onShutdownSignal } from './signals.ts'
-
-const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 
 export async function dev(argv: string[]): Promise<number> {
   const { options } = parseArgs(argv, { regions: 'list', port: 'value', target: 'value' })
@@ -68,7 +66,7 @@ export async function dev(argv: string[]): Promise<number> {
     regions.map(async (region, index) => {
       const rtt = estimateRttMs(region, target) ?? 0
       const nodePort = index === 0 ? port : await freePort()
-      const child = spawn(process.execPath, [WPS_BIN, 'serve', '--port', String(nodePort)], {
+      const child = spawn(process.execPath, [WPS_ENTRY, 'serve', '--port', String(nodePort)], {
         env: { ...process.env, WPS_REGION: region, NATS_URL: natsUrl, WPS_LATENCY_MS: String(rtt) },
         stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       })

@@ -7,7 +7,7 @@
  *   const started = await node.speedTests.start({ url: 'example.com' })
  *   await node.stop()     // ends tests, runners and their browsers, then leaves the cluster
  */
-import { fileURLToPath } from 'node:url'
+
 import {
   type Backend,
   FlyBackend,
@@ -27,6 +27,7 @@ import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
 import type { NodeConfig, PoolConfig } from './config.ts'
+import { WPS_ENTRY } from './entry.ts'
 
 export interface Node {
   config: NodeConfig
@@ -38,8 +39,6 @@ export interface Node {
   metrics: NodeMetrics
   stop(): Promise<void>
 }
-
-const WPS_BIN = fileURLToPath(new URL('../../bin/wps.mjs', import.meta.url))
 
 export interface PoolBackend {
   backend: Backend
@@ -117,7 +116,7 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
   return {
     backend: new ProcessBackend({
       command: process.execPath,
-      args: [WPS_BIN, 'runner'],
+      args: [WPS_ENTRY, 'runner'],
       nice: pool.runnerNice,
     }),
     close: async () => {},

@@ -28,13 +28,7 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import {
-  connect,
-  type Msg,
-  type NatsConnection,
-  RequestError,
-  type Subscription,
-} from '@nats-io/transport-node'
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { RunnerExit } from './backend.ts'
 import { PARENT_ENV, PARENT_ID, Parent, type ParentInfo, PROTOCOL_VERSION } from './parent.ts'
 import { type FromRunner, isFromRunner, type ToRunner } from './protocol.ts'
@@ -97,6 +91,8 @@ export class NatsLink {
   private closed = false
 
   static async listen(options: NatsLinkOptions): Promise<NatsLink> {
+    // Loaded here, not when this module is: a process that never links over NATS never pays for it.
+    const { connect } = await import('@nats-io/transport-node')
     const nc = await connect({
       servers: options.servers,
       name: `flame-parent-${options.parentId ?? PARENT_ID}`,
@@ -193,6 +189,7 @@ export class NatsLink {
       await this.nc.request(`${this.prefix}.${parentId}.alive`, '', { timeout: timeoutMs })
       return true
     } catch (err) {
+      const { RequestError } = await import('@nats-io/transport-node')
       if (err instanceof RequestError && err.isNoResponders()) return false
       return undefined
     }

@@ -25,7 +25,6 @@
 import type { ClosableParentChannel } from './backend.ts'
 import { ipcParentChannel } from './backends/process.ts'
 import { type RunnerHost, serveRunner } from './host.ts'
-import { natsParentChannel } from './nats-channel.ts'
 import { PARENT_ENV, Parent, type ParentInfo, ParentVersionError } from './parent.ts'
 import type { TaskRegistry } from './task.ts'
 
@@ -61,6 +60,8 @@ export async function startRunner(options: StartRunnerOptions = {}): Promise<Run
   let channel: ClosableParentChannel
   let exitCode = 0
   if (parent.link) {
+    // Loaded only for a runner linked over NATS: one over IPC never loads the NATS client.
+    const { natsParentChannel } = await import('./nats-channel.ts')
     const nats = natsParentChannel({ ...parent, link: parent.link }, { log })
     channel = nats
     channel.onDisconnect(() => {
@@ -129,6 +130,7 @@ async function tellParentOfMismatch(err: ParentVersionError): Promise<void> {
     },
   }
   if (!info.parentId || !info.runnerId || info.link.servers.length === 0) return
+  const { natsParentChannel } = await import('./nats-channel.ts')
   const channel = natsParentChannel(info, {})
   // the hello carries this runner's version; the parent answers with a refusal
   await new Promise<void>((resolve) => {

@@ -1,8 +1,8 @@
 /**
  * Lighthouse as a FLAME task: the performance audit of a test with `lighthouse: true`,
  * run on a runner after that region's timed measurement has ended, never beside it. It
- * uses the runner's warm Chromium and egress proxy — the same runner resources, under the
- * same keys, as timedNav (timed-nav.ts), so a runner keeps one browser for both — and it
+ * uses the runner's warm Chromium and egress proxy — the same runner resources as
+ * timedNav (runner-resources.ts), so a runner keeps one browser for both — and it
  * takes the machine-wide load budget (machine-budget.ts) for its whole run: an audit
  * loads the machine as much as a page load does, for 8–14 s.
  *
@@ -14,11 +14,11 @@
  * A failed audit is an answer, not a throw (`{ ok: false, error }` in plain words), so it
  * can never cost the row the numbers it already has.
  */
-import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import { defineTask } from '@world-page-speed/flame'
 import type { DeviceName } from '../browser/devices.ts'
-import { BrowserHost, type LighthouseOutcome } from '../browser/index.ts'
-import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
-import { MachineBudget } from './machine-budget.ts'
+import type { LighthouseOutcome } from '../browser/lighthouse.ts'
+import { type EgressPolicy, parseEgressPolicy } from './egress.ts'
+import { machineBudget, runnerBrowser, runnerEgressProxy } from './runner-resources.ts'
 
 export interface LighthouseAuditInput {
   url: string
@@ -30,31 +30,6 @@ export interface LighthouseAuditInput {
   machineSlots: number
 }
 
-const budgets = new Map<number, MachineBudget>()
-function machineBudget(slots: number): MachineBudget {
-  const known = budgets.get(slots)
-  if (known) return known
-  const budget = new MachineBudget({ slots })
-  budgets.set(slots, budget)
-  return budget
-}
-
-/** The runner's browser behind the proxy for `policy`: the very resources timedNav uses (same keys). */
-async function runnerBrowser(ctx: TaskContext, policy: EgressPolicy): Promise<BrowserHost> {
-  const proxy = await ctx.resource(
-    egressKey(policy),
-    () => startEgressProxy(policy),
-    (p) => p.close(),
-  )
-  const proxyServer = proxy.value.url
-  const browser = await ctx.resource(
-    `browser:${proxyServer}`,
-    () => BrowserHost.launch({ proxyServer }),
-    (launched: BrowserHost) => launched.close(),
-  )
-  return browser.value
-}
-
 export const lighthouseAudit = defineTask(
   'lighthouseAudit',
   async (input: LighthouseAuditInput, ctx): Promise<LighthouseOutcome> => {
@@ -63,7 +38,7 @@ export const lighthouseAudit = defineTask(
     const release =
       input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
     try {
-      const host = await runnerBrowser(ctx, policy)
+      const { host } = await runnerBrowser(ctx, await runnerEgressProxy(ctx, policy))
       return await host.lighthouse(input.url, {
         device: input.device === 'mobile' ? 'mobile' : 'desktop',
         timeoutMs: input.timeoutMs,

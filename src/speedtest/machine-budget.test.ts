@@ -37,6 +37,23 @@ describe('MachineBudget', () => {
     assert.deepEqual(readdirSync(join(dir, 'a')), [])
   })
 
+  it('tryAcquire takes a free slot at once and answers null while every slot is held', async () => {
+    const budget = new MachineBudget({ slots: 1, dir: join(dir, 't') })
+    const held = budget.tryAcquire()
+    assert.ok(held, 'a free slot is taken')
+    assert.equal(budget.tryAcquire(), null)
+    let waiterIn = false
+    const waiter = budget.acquire().then((release) => {
+      waiterIn = true
+      return release
+    })
+    await sleep(40)
+    assert.equal(waiterIn, false, 'a slot taken by tryAcquire counts for acquire too')
+    held()
+    ;(await waiter)()
+    assert.deepEqual(readdirSync(join(dir, 't')), [])
+  })
+
   it('gives up waiting when the signal aborts', async () => {
     const budget = new MachineBudget({ slots: 1, dir: join(dir, 'b') })
     const held = await budget.acquire()

@@ -102,6 +102,18 @@ export class MachineBudget {
     return ahead
   }
 
+  /** A slot at once, or null when every slot is taken: for work that may as well be done later. */
+  tryAcquire(): (() => void) | null {
+    // Never ahead of a waiter in line: a free slot is theirs.
+    if (this.#waitersAhead(`${TICKET}~`) > 0) return null
+    const owner = `${process.pid}:${randomUUID()}`
+    for (let slot = 0; slot < this.slots; slot++) {
+      const path = join(this.#dir, `slot-${slot}`)
+      if (this.#claim(path, owner)) return () => release(path, owner)
+    }
+    return null
+  }
+
   #claim(path: string, owner: string): boolean {
     try {
       writeFileSync(path, owner, { flag: 'wx' })

@@ -22,11 +22,11 @@
  */
 
 import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import type { BrowserHost } from '../browser/browser-host.ts'
 import type { DeviceName } from '../browser/devices.ts'
-import { BrowserHost } from '../browser/index.ts'
 import type { Measurement } from '../browser/types.ts'
-import { type EgressPolicy, egressKey, parseEgressPolicy, startEgressProxy } from './egress.ts'
-import { MachineBudget } from './machine-budget.ts'
+import { type EgressPolicy, parseEgressPolicy } from './egress.ts'
+import { machineBudget, runnerBrowser, runnerEgressProxy } from './runner-resources.ts'
 
 export interface TimedNavInput {
   url: string
@@ -49,16 +49,6 @@ export type TimedNavMessage =
   | { type: 'loading' }
   | { type: 'first'; measurement: Measurement }
 
-const budgets = new Map<number, MachineBudget>()
-/** One budget object per slot count for the life of the runner (it creates its folder once). */
-function machineBudget(slots: number): MachineBudget {
-  const known = budgets.get(slots)
-  if (known) return known
-  const budget = new MachineBudget({ slots })
-  budgets.set(slots, budget)
-  return budget
-}
-
 /** A slot of the machine's load budget, telling the caller its place in line while it waits. */
 async function takeMachineSlot(slots: number, ctx: TaskContext): Promise<() => void> {
   let waited = false
@@ -68,16 +58,6 @@ async function takeMachineSlot(slots: number, ctx: TaskContext): Promise<() => v
   })
   if (waited) ctx.send({ type: 'queued', position: 0 } satisfies TimedNavMessage)
   return release
-}
-
-/** The runner's egress proxy for `policy`, started on first use and closed when the runner stops. */
-async function egressProxy(ctx: TaskContext, policy: EgressPolicy): Promise<string> {
-  const proxy = await ctx.resource(
-    egressKey(policy),
-    () => startEgressProxy(policy),
-    (p) => p.close(),
-  )
-  return proxy.value.url
 }
 
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
@@ -90,13 +70,9 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
   const release = input.machineSlots > 0 ? await takeMachineSlot(input.machineSlots, ctx) : null
   let host: BrowserHost | undefined
   try {
-    const proxyServer = await egressProxy(ctx, policy)
-    const browser = await ctx.resource(
-      `browser:${proxyServer}`,
-      () => BrowserHost.launch({ proxyServer }),
-      (launched: BrowserHost) => launched.close(),
-    )
-    host = browser.value
+    const proxyServer = await runnerEgressProxy(ctx, policy)
+    const browser = await runnerBrowser(ctx, proxyServer)
+    host = browser.host
     ctx.send({
       type: 'browser',
       cold: browser.created,
