@@ -103,6 +103,8 @@ export interface ControlPlaneFigures {
   publishedPerTest: number
   deliveredPerTest: number
   rssMbAfter1000: number
+  /** Before the first test: the process with its modules (and tsx) loaded, connected. */
+  rssMbAtStart: number
   heapGrowthMbOver500: number
 }
 
@@ -135,6 +137,7 @@ export async function benchControlPlane(
         throw error
       },
     })
+    const rssMbAtStart = process.memoryUsage().rss / 1024 / 1024
     try {
       const deadline = Date.now() + 15_000
       while (cluster.members().filter((m) => REGIONS.includes(m.region)).length < REGIONS.length) {
@@ -231,6 +234,7 @@ export async function benchControlPlane(
         publishedPerTest: (after.in_msgs - before.varz.in_msgs - idlePerMs.in * elapsedMs) / n,
         deliveredPerTest: (after.out_msgs - before.varz.out_msgs - idlePerMs.out * elapsedMs) / n,
         rssMbAfter1000: rssMb,
+        rssMbAtStart,
         heapGrowthMbOver500: heapAfter - heapAt500,
       }
       console.log(
@@ -254,6 +258,9 @@ export async function benchControlPlane(
       )
       console.log(
         `requesting node's RSS after ${issued} tests (this process: orchestration, cluster, store; no HTTP)   ${rssMb.toFixed(0)} MB   target ≤ ${TARGET_RSS_MB} MB: ${rssMb <= TARGET_RSS_MB ? 'met' : 'NOT met'}`,
+      )
+      console.log(
+        `  of which before the first test (modules, tsx's loader, connections): ${rssMbAtStart.toFixed(0)} MB; heap in use after GC ${heapAfter.toFixed(0)} MB`,
       )
       console.log(
         `heap after GC across ${issued - leakFrom} sequential tests: ${heapAt500.toFixed(1)} → ${heapAfter.toFixed(1)} MB (${figures.heapGrowthMbOver500 >= 0 ? '+' : ''}${figures.heapGrowthMbOver500.toFixed(1)} MB)   target: no growth (≤ ${LEAK_SLACK_MB} MB): ${figures.heapGrowthMbOver500 <= LEAK_SLACK_MB ? 'met' : 'NOT met'}`,

@@ -4,34 +4,23 @@
  * Pass section names to run some: `npm run bench -- overhead`.
  */
 import { cpus, loadavg } from 'node:os'
-import { benchBurst } from './burst.ts'
-import { benchCluster } from './cluster.ts'
-import { benchControlPlane } from './control-plane.ts'
-import { benchFilmstrip } from './filmstrip.ts'
-import { benchFlood } from './flood.ts'
-import { benchFly } from './fly.ts'
-import { benchKubernetes } from './kubernetes.ts'
-import { benchLate } from './late.ts'
-import { benchLighthouse } from './lighthouse.ts'
-import { benchOverhead } from './overhead.ts'
-import { benchPool } from './pool.ts'
-import { benchResponsive } from './responsive.ts'
-import { benchStore } from './store.ts'
 
+// Each section's modules load when it runs, so one section's figures (RSS above all)
+// carry nothing of the others'.
 const SECTIONS: Record<string, () => Promise<unknown>> = {
-  overhead: () => benchOverhead(),
-  pool: () => benchPool(),
-  cluster: () => benchCluster(),
-  fly: () => benchFly(),
-  flood: () => benchFlood(),
-  kubernetes: () => benchKubernetes(),
-  store: () => benchStore(),
-  late: () => benchLate(),
-  filmstrip: () => benchFilmstrip(),
-  'control-plane': () => benchControlPlane(),
-  responsive: () => benchResponsive(),
-  burst: () => benchBurst(),
-  lighthouse: () => benchLighthouse(),
+  overhead: () => import('./overhead.ts').then((m) => m.benchOverhead()),
+  pool: () => import('./pool.ts').then((m) => m.benchPool()),
+  cluster: () => import('./cluster.ts').then((m) => m.benchCluster()),
+  fly: () => import('./fly.ts').then((m) => m.benchFly()),
+  flood: () => import('./flood.ts').then((m) => m.benchFlood()),
+  kubernetes: () => import('./kubernetes.ts').then((m) => m.benchKubernetes()),
+  store: () => import('./store.ts').then((m) => m.benchStore()),
+  late: () => import('./late.ts').then((m) => m.benchLate()),
+  filmstrip: () => import('./filmstrip.ts').then((m) => m.benchFilmstrip()),
+  'control-plane': () => import('./control-plane.ts').then((m) => m.benchControlPlane()),
+  responsive: () => import('./responsive.ts').then((m) => m.benchResponsive()),
+  burst: () => import('./burst.ts').then((m) => m.benchBurst()),
+  lighthouse: () => import('./lighthouse.ts').then((m) => m.benchLighthouse()),
 }
 
 const chosen = process.argv.slice(2)

@@ -146,7 +146,10 @@ export async function benchStore(): Promise<Record<string, StoreFigures>> {
     const sqlite = await openStore({ dataDir: dir, databaseUrl: null })
     try {
       results.sqlite = await measure(sqlite)
-      print('SQLite (file, WAL, synchronous=NORMAL; artifacts as files)', results.sqlite)
+      print(
+        'SQLite (file, WAL, synchronous=NORMAL; artifacts under 64 KiB in the table, larger ones as files)',
+        results.sqlite,
+      )
     } finally {
       await sqlite.close()
     }

@@ -32,7 +32,8 @@ export interface CancelMessage {
 }
 
 /**
- * `alive` is sent when a call arrives and every heartbeat while it runs: a caller
+ * `alive` is sent every heartbeat while a call runs (not on arrival: the caller's
+ * silence clock starts when it calls, a heartbeat comes well within it): a caller
  * that hears nothing for a member timeout knows its request or the replies were
  * lost (e.g. across a NATS restart) and fails the call instead of hanging.
  */

@@ -138,7 +138,8 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<C
     }
     const controller = new AbortController()
     served.set(inbox, { from: request.from, controller })
-    reply({ type: 'alive' })
+    // No `alive` on arrival: the caller's watchdog counts from when it called, and the
+    // heartbeat pings well within it (a message per call per region saved).
     let seq = 0
     const emit = (body: unknown): void => {
       if (!controller.signal.aborted) reply({ type: 'message', seq: seq++, body })

@@ -98,10 +98,19 @@ export interface SpeedTestsOptions {
   startLimits?: Omit<StartLimitsOptions, 'now'>
   /** Hard limit on one region's measurement, queueing and booting included. */
   deadlineMs: number
-  /** How long a finished run stays in memory for live subscribers before the store answers alone. */
+  /**
+   * How long a finished run stays in memory for live subscribers before the store answers
+   * alone (default 10 s; its rows, network logs included, are held meanwhile).
+   */
   retainMs?: number
   onError?: (error: unknown) => void
 }
+
+/**
+ * A finished test is in the store before its `done` is heard, so memory needs it only for
+ * the subscribers of that moment: keeping it a minute held a minute of tests' rows.
+ */
+const RETAIN_MS = 10_000
 
 const OWNER_GONE = {
   code: 'node_lost',
@@ -381,7 +390,7 @@ export class SpeedTests {
       void writes?.then(() => {
         if (this.#writes.get(run.id) === writes) this.#writes.delete(run.id)
       })
-    }, this.#options.retainMs ?? 60_000).unref()
+    }, this.#options.retainMs ?? RETAIN_MS).unref()
   }
 
   /** Whether the test's owner is another live member, which can stream it to us. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { emptyMetrics } from './model.ts'
 import { type TestEvent, TestRun } from './test-run.ts'
 
 const header = { id: 't1', url: 'https://example.com/', createdAt: '2026-01-01T00:00:00.000Z' }
@@ -101,12 +102,31 @@ describe('TestRun', () => {
     assert.deepEqual(late, ['error', 'error', 'done'])
   })
 
-  it('hands out copies, so listeners cannot corrupt the state', () => {
+  it('hands out frozen rows, so listeners cannot corrupt the state', () => {
     const run = twoRegions()
+    const refused: string[] = []
     run.subscribe((e) => {
-      if (e.type === 'region') e.result.status = 'complete'
+      if (e.type !== 'region') return
+      try {
+        e.result.status = 'complete'
+      } catch (error) {
+        refused.push(error instanceof TypeError ? 'row' : String(error))
+      }
+      try {
+        e.result.metrics.load = 1
+      } catch (error) {
+        refused.push(error instanceof TypeError ? 'metrics' : String(error))
+      }
     })
+    assert.deepEqual(refused, ['row', 'metrics', 'row', 'metrics'])
     assert.equal(run.snapshot().results[0]?.status, 'starting')
+    assert.equal(run.snapshot().results[0]?.metrics.load, null)
+    run.update('n-ord', { status: 'complete', metrics: { ...emptyMetrics(), load: 812 } })
+    assert.throws(() => {
+      const row = run.snapshot().results[0]
+      if (row) row.metrics.load = 2
+    }, TypeError)
+    assert.equal(run.snapshot().results[0]?.metrics.load, 812)
   })
 
   it('passes a row through onEnd as it ends (a budget verdict), before anyone hears of it', () => {

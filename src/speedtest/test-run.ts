@@ -13,6 +13,12 @@
  * Transitions only move forward: a late `loading` after `complete` is ignored, and so is
  * a first-numbers row after the final one, so messages that race over the network
  * cannot roll a row back.
+ *
+ * A row is a value: each update makes a new one, deeply frozen, and subscribers and
+ * snapshots get that very object rather than a copy (a deep copy per event and per
+ * subscriber was most of the cost of following a test). A listener that tries to change
+ * it gets a TypeError, never a corrupted state; whoever wants a changed row makes a new
+ * one (`{ ...row, budget }`).
  */
 import { emptyMetrics, type RegionResult, type RegionStatus, type SpeedTest } from './model.ts'
 
@@ -57,7 +63,7 @@ export class TestRun {
   ) {
     this.#header = header
     this.#onEnd = options.onEnd
-    for (const { node, region } of targets) this.#rows.set(node, startingRow(node, region))
+    for (const { node, region } of targets) this.#rows.set(node, deepFreeze(startingRow(node, region)))
   }
 
   get id(): string {
@@ -74,7 +80,7 @@ export class TestRun {
     return {
       ...this.#header,
       state: this.done ? 'done' : 'running',
-      results: [...this.#rows.values()].map((row) => structuredClone(row)),
+      results: [...this.#rows.values()],
     }
   }
 
@@ -86,9 +92,11 @@ export class TestRun {
     const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
     if (merged.status !== 'queued') delete merged.queuePosition
     // The budget (onEnd) is checked on every ended row, first numbers included, and again on the final ones.
-    const next = RANK[merged.status] === RANK.complete && this.#onEnd ? this.#onEnd(merged) : merged
+    const next = deepFreeze(
+      RANK[merged.status] === RANK.complete && this.#onEnd ? this.#onEnd(merged) : merged,
+    )
     this.#rows.set(node, next)
-    this.#emit({ type: 'region', result: structuredClone(next) })
+    this.#emit({ type: 'region', result: next })
     if (!wasDone && this.done) this.#emit({ type: 'done', test: this.snapshot() })
     return true
   }
@@ -102,7 +110,7 @@ export class TestRun {
 
   /** Replays the current state to the listener, then streams changes. Returns an unsubscribe. */
   subscribe(listener: TestListener): () => void {
-    for (const row of this.#rows.values()) listener({ type: 'region', result: structuredClone(row) })
+    for (const row of this.#rows.values()) listener({ type: 'region', result: row })
     if (this.done) {
       listener({ type: 'done', test: this.snapshot() })
       return () => {}
@@ -115,6 +123,17 @@ export class TestRun {
     for (const listener of this.#listeners) listener(event)
     if (event.type === 'done') this.#listeners.clear()
   }
+}
+
+/**
+ * Freezes a row and everything in it. What a previous version already froze (the parts an
+ * update carries over) is not walked again, so an update costs what it changed.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  Object.freeze(value)
+  for (const inner of Object.values(value)) deepFreeze(inner)
+  return value
 }
 
 function startingRow(node: string, region: string): RegionResult {

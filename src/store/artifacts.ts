@@ -4,11 +4,15 @@
  * refers to its artifacts by name, and a full read of a test brings them back.
  *
  *   const files = new FileArtifacts('./data/artifacts')
- *   const placed = await files.write('k3x…', 'ord-1', 'entries', json)   // → { path: 'k3x…/…', content: null }
+ *   const placed = await files.write('k3x…', 'ord-1', 'entries', json)   // → { path: 'k3x…/…', content: null } (≥ 64 KiB)
  *   await files.read(placed)                                             // → json
  *
  * Two places, one table (`artifacts`, which always holds the name and size):
- * - `FileArtifacts`: files under the data folder (SQLite, one node: beside the database).
+ * - `FileArtifacts`: files under the data folder (SQLite, one node: beside the database)
+ *   for large data; data under `inlineBelowBytes` (64 KiB: a typical network log, a
+ *   small image) stays in the table, committed with its row — a file of its own would
+ *   cost a directory, a write, an fsync and a rename per row, the most expensive part of
+ *   storing a row, for data no bigger than the row itself.
  * - `DatabaseArtifacts`: in the table itself (PostgreSQL shared by nodes on different
  *   machines, which share no disk; and the in-memory store).
  * A file is written whole to a temporary name and renamed, so a crash never leaves a
@@ -43,14 +47,20 @@ export class DatabaseArtifacts implements ArtifactPlace {
   async remove(): Promise<void> {}
 }
 
+/** Below this many bytes (UTF-16 code units, a bound on nothing but cost) an artifact stays in the table. */
+export const INLINE_BELOW_BYTES = 64 * 1024
+
 export class FileArtifacts implements ArtifactPlace {
   readonly #root: string
+  readonly #inlineBelow: number
 
-  constructor(root: string) {
+  constructor(root: string, options: { inlineBelowBytes?: number } = {}) {
     this.#root = resolve(root)
+    this.#inlineBelow = options.inlineBelowBytes ?? INLINE_BELOW_BYTES
   }
 
   async write(testId: string, node: string, name: string, data: string): Promise<PlacedArtifact> {
+    if (data.length < this.#inlineBelow) return { path: null, content: data }
     const relative = join(safeSegment(testId), `${safeSegment(node)}.${safeSegment(name)}.json`)
     const file = this.#inside(relative)
     await mkdir(join(file, '..'), { recursive: true })
@@ -62,7 +72,7 @@ export class FileArtifacts implements ArtifactPlace {
 
   async read(placed: PlacedArtifact): Promise<string> {
     if (placed.path !== null) return readFile(this.#inside(placed.path), 'utf8')
-    // Written while the store kept artifacts in the database: still readable.
+    // Small, or written while the store kept artifacts in the database.
     if (placed.content !== null) return placed.content
     throw new Error('artifact has neither a file nor content')
   }

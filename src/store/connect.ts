@@ -52,11 +52,23 @@ export function parseLocation(options: {
 }
 
 export function connect(location: StoreLocation): Kysely<Schema> {
+  return openConnection(location).db
+}
+
+/**
+ * The query layer, and for SQLite also the database handle under it: the store's hot
+ * writes run as cached prepared statements on it (sqlite-writes.ts), while holding
+ * Kysely's one connection so they never land inside another caller's transaction.
+ */
+export function openConnection(location: StoreLocation): {
+  db: Kysely<Schema>
+  sqlite: Database.Database | null
+} {
   if (location.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: location.url, max: 10 })
     // An idle connection that the server drops must not crash the node; the next query reconnects.
     pool.on('error', () => {})
-    return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+    return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), sqlite: null }
   }
   if (location.kind === 'sqlite') mkdirSync(join(location.file, '..'), { recursive: true })
   const database = new Database(location.kind === 'sqlite' ? location.file : ':memory:')
@@ -66,7 +78,7 @@ export function connect(location: StoreLocation): Kysely<Schema> {
     database.close()
     throw error
   }
-  return new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) })
+  return { db: new Kysely<Schema>({ dialect: new SharedFileSqliteDialect({ database }) }), sqlite: database }
 }
 
 function configure(database: Database.Database): void {

@@ -4,11 +4,13 @@
  * a crash loses at most the updates in flight — and a row's large data (the network log)
  * goes to the artifact place, referred to by name.
  *
- * Row versions and files (`saveRow`, `saveFiles`) are applied in the order they are
- * called, and those that arrive together share one transaction (group commit): each call
- * still resolves only once its own data is committed, but 30 regions' rows arriving in the
- * same instant cost one commit (one fsync), not 30. A batch that fails is retried one call
- * at a time, so a bad call fails alone.
+ * New tests, row versions and files (`createTest`, `saveRow`, `saveFiles`) are applied in
+ * the order they are called, and those that arrive together share one transaction (group
+ * commit): each call still resolves only once its own data is committed, but 30 regions'
+ * rows arriving in the same instant cost one commit, not 30, and of the versions of one
+ * row in a batch only the latest is written. A batch that fails is retried one call at a
+ * time, so a bad call fails alone. On SQLite a batch runs as cached prepared statements
+ * (sqlite-writes.ts); on PostgreSQL as a few multi-row statements.
  *
  *   const store = await TestStore.open({ location: parseLocation({ dataDir: './data' }), artifactsDir: './data/artifacts' })
  *   await store.createTest({ id, url, createdAt, state: 'running', owner: 'ord-1' }, [{ node: 'ord-1', region: 'ord', … }])
@@ -24,12 +26,20 @@
  * The store knows JSON objects, not speed tests: what a row means is the app's business.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import type Database from 'better-sqlite3'
 import type { Kysely, Transaction } from 'kysely'
 import { type ArtifactPlace, DatabaseArtifacts, FileArtifacts } from './artifacts.ts'
-import { connect, isLockContention, type StoreLocation } from './connect.ts'
+import { isLockContention, openConnection, type StoreLocation } from './connect.ts'
 import { type Cursor, encodeCursor } from './cursor.ts'
 import { migrateToLatest } from './migrations.ts'
 import type { Schema } from './schema.ts'
+import {
+  type ArtifactValues,
+  type RowValues,
+  SqliteWrites,
+  type TestValues,
+  type WriteBatch,
+} from './sqlite-writes.ts'
 
 export type JsonObject = Record<string, unknown>
 
@@ -92,14 +102,22 @@ export interface OpenOptions {
   artifactsDir?: string
 }
 
-type Db = Kysely<Schema> | Transaction<Schema>
-
-/** A queued write: a row version or a row's files, with the caller waiting for its commit. */
+/** A queued write: a new test, a row version or a row's files, with the caller waiting for its commit. */
 type Write =
+  | { kind: 'create'; header: TestHeader; rows: readonly RowInput[] }
   | { kind: 'row'; testId: string; row: RowInput; state: string }
   | { kind: 'files'; testId: string; node: string; files: readonly StoredFile[] }
 type QueuedWrite = Write & { resolve: () => void; reject: (error: unknown) => void }
 
+/**
+ * How long the first write of a batch waits for others to join it while the store is busy
+ * with many writers (its last batch held several writes and committed within the last
+ * BUSY_MS): then rows of many tests arrive a few hundred µs apart, and waiting gathers
+ * them into one commit (a commit and its WAL writes are much of a batch's cost). An idle
+ * store, or one writer awaiting each write in turn, writes after this turn of the event loop.
+ */
+const GROUP_COMMIT_MS = 4
+const BUSY_MS = 20
 /** Most writes in one transaction: a bound on how long one commit holds the database. */
 const MAX_BATCH = 500
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound on bound parameters. */
@@ -111,7 +129,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
-function rowValues(testId: string, row: RowInput): Schema['test_rows'] {
+function rowValues(testId: string, row: RowInput): RowValues {
   return {
     test_id: testId,
     node: row.node,
@@ -124,13 +142,19 @@ function rowValues(testId: string, row: RowInput): Schema['test_rows'] {
 
 export class TestStore {
   readonly #db: Kysely<Schema>
+  /** SQLite only: the batch writes as prepared statements. */
+  readonly #sqlite: SqliteWrites | null
   readonly #artifacts: ArtifactPlace
   readonly #queue: QueuedWrite[] = []
   /** Set while queued writes are being applied; resolves once the queue is empty. */
   #draining: Promise<void> | null = null
+  /** performance.now() of the last commit's end, and how many writes it held. */
+  #committedAt = Number.NEGATIVE_INFINITY
+  #committedWrites = 0
 
-  private constructor(db: Kysely<Schema>, artifacts: ArtifactPlace) {
+  private constructor(db: Kysely<Schema>, sqlite: Database.Database | null, artifacts: ArtifactPlace) {
     this.#db = db
+    this.#sqlite = sqlite ? new SqliteWrites(sqlite) : null
     this.#artifacts = artifacts
   }
 
@@ -140,9 +164,10 @@ export class TestStore {
     // new file to WAL takes the lock too) or migrating it while another process holds the
     // write lock tries again rather than failing the node.
     let db: Kysely<Schema> | undefined
+    let sqlite: Database.Database | null = null
     for (let attempt = 1; ; attempt++) {
       try {
-        db = connect(options.location)
+        ;({ db, sqlite } = openConnection(options.location))
         await migrateToLatest(db)
         break
       } catch (error) {
@@ -153,7 +178,7 @@ export class TestStore {
       }
     }
     const artifacts = options.artifactsDir ? new FileArtifacts(options.artifactsDir) : new DatabaseArtifacts()
-    return new TestStore(db, artifacts)
+    return new TestStore(db, sqlite, artifacts)
   }
 
   /** The query layer itself, for migrations tests and benchmarks. */
@@ -161,31 +186,9 @@ export class TestStore {
     return this.#db
   }
 
-  async createTest(header: TestHeader, rows: readonly RowInput[]): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('tests')
-        .values({
-          id: header.id,
-          url: header.url,
-          created_at: header.createdAt,
-          state: header.state,
-          owner: header.owner,
-        })
-        .execute()
-      // Artifacts one by one (rarely any at creation), the rows in one multi-row insert.
-      for (const row of rows) {
-        for (const [name, value] of Object.entries(row.artifacts ?? {})) {
-          await this.#putArtifact(trx, header.id, row.node, name, value)
-        }
-      }
-      for (const chunk of chunks(rows, UPSERT_CHUNK)) {
-        await trx
-          .insertInto('test_rows')
-          .values(chunk.map((row) => rowValues(header.id, row)))
-          .execute()
-      }
-    })
+  /** Writes a new test and its first rows, in order with every other write (a duplicate id fails). */
+  createTest(header: TestHeader, rows: readonly RowInput[]): Promise<void> {
+    return this.#enqueue({ kind: 'create', header, rows })
   }
 
   /** Writes the latest version of one row, and the test's state, in order with every other write. */
@@ -196,8 +199,12 @@ export class TestStore {
   #enqueue(write: Write): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ ...write, resolve, reject })
-      // After this turn of the event loop, so writes made in the same instant batch together.
-      this.#draining ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain())
+      // Later (after this turn, or GROUP_COMMIT_MS when busy), so writes made about the same time batch together.
+      this.#draining ??= new Promise<void>((done) => {
+        const busy = this.#committedWrites > 1 && performance.now() - this.#committedAt < BUSY_MS
+        if (busy) setTimeout(done, GROUP_COMMIT_MS)
+        else setImmediate(done)
+      }).then(() => this.#drain())
     })
   }
 
@@ -207,6 +214,8 @@ export class TestStore {
         const batch = this.#queue.splice(0, MAX_BATCH)
         try {
           await this.#apply(batch)
+          this.#committedAt = performance.now()
+          this.#committedWrites = batch.length
           for (const write of batch) write.resolve()
         } catch {
           // Something in the batch failed: apply it call by call, so each caller hears its own fate.
@@ -228,21 +237,42 @@ export class TestStore {
   /** One transaction for the batch; artifact files first, one write per name (the last version wins). */
   async #apply(batch: readonly QueuedWrite[]): Promise<void> {
     const artifacts = new Map<string, { testId: string; node: string; name: string; data: string }>()
+    const keepArtifacts = (testId: string, row: RowInput): void => {
+      for (const [name, value] of Object.entries(row.artifacts ?? {})) {
+        artifacts.set(`${testId}\n${row.node}\n${name}`, {
+          testId,
+          node: row.node,
+          name,
+          data: JSON.stringify(value),
+        })
+      }
+    }
+    const creates: WriteBatch['creates'][number][] = []
+    // The latest version of each row in the batch: the transaction makes the batch one step.
+    const rows = new Map<string, RowValues>()
+    const states = new Map<string, string>()
     for (const write of batch) {
-      if (write.kind === 'row') {
-        for (const [name, value] of Object.entries(write.row.artifacts ?? {})) {
-          const node = write.row.node
-          artifacts.set(JSON.stringify([write.testId, node, name]), {
-            testId: write.testId,
-            node,
-            name,
-            data: JSON.stringify(value),
-          })
+      if (write.kind === 'create') {
+        const { header } = write
+        const test: TestValues = {
+          id: header.id,
+          url: header.url,
+          created_at: header.createdAt,
+          state: header.state,
+          owner: header.owner,
         }
+        creates.push({ test, rows: write.rows.map((row) => rowValues(header.id, row)) })
+        for (const row of write.rows) keepArtifacts(header.id, row)
+      } else if (write.kind === 'row') {
+        keepArtifacts(write.testId, write.row)
+        const key = `${write.testId}\n${write.row.node}`
+        rows.delete(key) // so the map keeps call order
+        rows.set(key, rowValues(write.testId, write.row))
+        states.set(write.testId, write.state)
       } else {
         for (const file of write.files) {
           const name = `${FILE_PREFIX}${file.name}`
-          artifacts.set(JSON.stringify([write.testId, write.node, name]), {
+          artifacts.set(`${write.testId}\n${write.node}\n${name}`, {
             testId: write.testId,
             node: write.node,
             name,
@@ -251,60 +281,23 @@ export class TestStore {
         }
       }
     }
-    const placed = await Promise.all(
+    const placed: ArtifactValues[] = await Promise.all(
       [...artifacts.values()].map(async (a) => ({
-        ...a,
-        placed: await this.#artifacts.write(a.testId, a.node, a.name, a.data),
+        test_id: a.testId,
+        node: a.node,
+        name: a.name,
+        bytes: Buffer.byteLength(a.data),
+        ...(await this.#artifacts.write(a.testId, a.node, a.name, a.data)),
       })),
     )
-    // The latest version of each row in the batch: the transaction makes the batch one step.
-    const rows = new Map<string, { testId: string; row: RowInput }>()
-    const states = new Map<string, string>()
-    for (const write of batch) {
-      if (write.kind !== 'row') continue
-      rows.delete(JSON.stringify([write.testId, write.row.node]))
-      rows.set(JSON.stringify([write.testId, write.row.node]), { testId: write.testId, row: write.row })
-      states.set(write.testId, write.state)
+    const writes: WriteBatch = { creates, artifacts: placed, rows: [...rows.values()], states }
+    const sqlite = this.#sqlite
+    if (sqlite) {
+      // Holding the query layer's one connection, so no transaction of its is open meanwhile.
+      await this.#db.connection().execute(async () => sqlite.apply(writes))
+      return
     }
-    // One multi-row upsert per table, so a batch costs a few statements however many rows it holds.
-    await this.#db.transaction().execute(async (trx) => {
-      for (const chunk of chunks(placed, UPSERT_CHUNK)) {
-        await trx
-          .insertInto('artifacts')
-          .values(
-            chunk.map((a) => ({
-              test_id: a.testId,
-              node: a.node,
-              name: a.name,
-              bytes: Buffer.byteLength(a.data),
-              ...a.placed,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.columns(['test_id', 'node', 'name']).doUpdateSet((eb) => ({
-              bytes: eb.ref('excluded.bytes'),
-              path: eb.ref('excluded.path'),
-              content: eb.ref('excluded.content'),
-            })),
-          )
-          .execute()
-      }
-      for (const chunk of chunks([...rows.values()], UPSERT_CHUNK)) {
-        await trx
-          .insertInto('test_rows')
-          .values(chunk.map(({ testId, row }) => rowValues(testId, row)))
-          .onConflict((oc) =>
-            oc.columns(['test_id', 'node']).doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              body: eb.ref('excluded.body'),
-            })),
-          )
-          .execute()
-      }
-      for (const [testId, state] of states) {
-        await trx.updateTable('tests').set({ state }).where('id', '=', testId).execute()
-      }
-    })
+    await this.#db.transaction().execute((trx) => applyWithKysely(trx, writes))
   }
 
   async getTest(id: string): Promise<StoredTest | null> {
@@ -439,19 +432,41 @@ export class TestStore {
     await this.#draining
     await this.#db.destroy()
   }
+}
 
-  async #putArtifact(db: Db, testId: string, node: string, name: string, value: unknown): Promise<void> {
-    const data = JSON.stringify(value)
-    const placed = await this.#artifacts.write(testId, node, name, data)
-    await db
+/** A batch as a few multi-row statements (PostgreSQL), so it costs a few round trips however many rows it holds. */
+async function applyWithKysely(trx: Transaction<Schema>, batch: WriteBatch): Promise<void> {
+  for (const { test, rows } of batch.creates) {
+    await trx.insertInto('tests').values(test).execute()
+    for (const chunk of chunks(rows, UPSERT_CHUNK)) await trx.insertInto('test_rows').values(chunk).execute()
+  }
+  for (const chunk of chunks(batch.artifacts, UPSERT_CHUNK)) {
+    await trx
       .insertInto('artifacts')
-      .values({ test_id: testId, node, name, bytes: Buffer.byteLength(data), ...placed })
+      .values(chunk)
       .onConflict((oc) =>
-        oc
-          .columns(['test_id', 'node', 'name'])
-          .doUpdateSet({ bytes: Buffer.byteLength(data), path: placed.path, content: placed.content }),
+        oc.columns(['test_id', 'node', 'name']).doUpdateSet((eb) => ({
+          bytes: eb.ref('excluded.bytes'),
+          path: eb.ref('excluded.path'),
+          content: eb.ref('excluded.content'),
+        })),
       )
       .execute()
+  }
+  for (const chunk of chunks(batch.rows, UPSERT_CHUNK)) {
+    await trx
+      .insertInto('test_rows')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['test_id', 'node']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          body: eb.ref('excluded.body'),
+        })),
+      )
+      .execute()
+  }
+  for (const [id, state] of batch.states) {
+    await trx.updateTable('tests').set({ state }).where('id', '=', id).execute()
   }
 }
 

@@ -6,9 +6,10 @@
  * `node_lost`, instead of hanging forever.
  */
 import assert from 'node:assert/strict'
-import { readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, it } from 'node:test'
+import Database from 'better-sqlite3'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
 import { runTest, startTest, waitUntil } from '../support/api.ts'
@@ -44,13 +45,23 @@ it('serves a finished test, its artifacts and its history unchanged after kill -
   const finished = before.body as SpeedTest
   assert.equal(finished.results[0]?.status, 'complete')
   assert.equal(finished.results[0]?.entries?.length, FACTS.rich.requests, 'the network log is served whole')
-  // The log lives beside the database, not in the row — and so does each image the row links.
-  const files = readdirSync(join(dataDir, 'artifacts', id))
-  assert.equal(files.filter((name) => name.endsWith('.entries.json')).length, 1, files.join(', '))
+  // The log lives beside the row, not in it — and so does each image the row links. All are
+  // small, so the SQLite file holds them (artifacts table) rather than files of their own.
+  const sqlite = new Database(join(dataDir, 'wps.sqlite'), { readonly: true })
+  const names = sqlite.prepare('SELECT name FROM artifacts WHERE test_id = ?').pluck().all(id)
+  const body = sqlite.prepare('SELECT body FROM test_rows WHERE test_id = ?').pluck().get(id)
+  sqlite.close()
+  assert.ok(typeof body === 'string' && !('entries' in JSON.parse(body)), 'no network log in the row')
+  assert.ok(names.includes('entries'), names.join(', '))
   const images = finished.results[0]?.artifacts
   const linked = (images?.filmstrip.length ?? 0) + (images?.screenshot ? 1 : 0)
   assert.ok(linked > 0, 'the row links its filmstrip and screenshot')
-  assert.equal(files.length, 1 + linked, files.join(', '))
+  assert.equal(
+    names.filter((name) => typeof name === 'string' && name.endsWith('.jpg')).length,
+    linked,
+    names.join(', '),
+  )
+  assert.equal(existsSync(join(dataDir, 'artifacts', id)), false, 'no file for data this small')
 
   // A second test, caught mid-load by the crash: the page's script never finishes.
   const hanging = await startTest(server.url, { url: `${site.url}${FACTS.never.path}` })
