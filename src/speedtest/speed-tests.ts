@@ -38,6 +38,7 @@ import {
   type MeasureRequest,
   parseRegionUpdate,
   type RegionUpdate,
+  type RowReport,
 } from './protocol.ts'
 import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
 import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
@@ -335,23 +336,25 @@ export class SpeedTests {
         timeout: this.#options.deadlineMs,
         onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
-          if (update) run.update(node, this.#keepImages(run.id, node, update))
+          if (update) run.update(node, this.#keepFiles(run.id, node, update))
         },
-        onSettled: (result) =>
-          settleRow(run, result, (node, update) => this.#keepImages(run.id, node, update)),
+        onSettled: (result) => {
+          const update = result.status === 'fulfilled' ? parseRegionUpdate(result.value) : null
+          if (update?.reports && update.reports.length > 0)
+            this.#settleWithReports(run, result.node, update, update.reports)
+          else settleRow(run, result, (node, update) => this.#keepFiles(run.id, node, update))
+        },
       },
     )
   }
 
   /**
    * A row's images and gathered data go to the store, ahead of the row that links to
-   * them (writes are in order), and never into the row itself.
+   * them (writes are in order), and never into the row itself; its Lighthouse report
+   * has gone there already (#settleWithReports).
    */
-  #keepImages(testId: string, node: string, update: RegionUpdate): RegionUpdate {
-    const { images, gathered, reports, ...row } = update
-    if (reports && reports.length > 0) {
-      this.#write(testId, async (store) => store.saveFiles(testId, node, await lighthouseFiles(reports)))
-    }
+  #keepFiles(testId: string, node: string, update: RegionUpdate): RegionUpdate {
+    const { images, gathered, reports: _reports, ...row } = update
     const files: StoredFile[] = (images ?? []).map((image) => ({
       name: image.name,
       contentType: 'image/jpeg',
@@ -365,6 +368,28 @@ export class SpeedTests {
   /** A file a row links to (`artifacts`), or null. */
   async file(testId: string, node: string, name: string): Promise<StoredFile | null> {
     return this.#options.store.getFile(testId, node, name)
+  }
+
+  /**
+   * A final row with a Lighthouse report: the report's HTML is rendered (a few hundred ms)
+   * and handed to the store before the row that links to it is applied, so no one hears
+   * of a link whose file is not there yet. A report that cannot be rendered costs the row
+   * its report links, never its numbers.
+   */
+  #settleWithReports(run: TestRun, node: string, update: RegionUpdate, reports: readonly RowReport[]): void {
+    this.#write(run.id, async (store) => {
+      let row: RegionUpdate = update
+      try {
+        const files = await lighthouseFiles(reports)
+        if (files.length > 0) await store.saveFiles(run.id, node, files)
+        else row = withoutReportLinks(update)
+      } catch (error) {
+        this.#report(error)
+        row = withoutReportLinks(update)
+      } finally {
+        run.update(node, this.#keepFiles(run.id, node, row))
+      }
+    })
   }
 
   #write(testId: string, work: (store: TestStore) => Promise<void>): void {
@@ -455,17 +480,23 @@ function replay(test: SpeedTest, listener: TestListener): void {
   if (test.state === 'done') listener({ type: 'done', test })
 }
 
+function withoutReportLinks(update: RegionUpdate): RegionUpdate {
+  if (!update.artifacts?.lighthouse) return update
+  const { lighthouse: _links, ...artifacts } = update.artifacts
+  return { ...update, artifacts }
+}
+
 function settleRow(
   run: TestRun,
   result: MulticallResult,
-  keepImages: (node: string, update: RegionUpdate) => RegionUpdate,
+  keepFiles: (node: string, update: RegionUpdate) => RegionUpdate,
 ): void {
   if (result.status === 'fulfilled') {
     const update = parseRegionUpdate(result.value)
     run.update(
       result.node,
       update
-        ? keepImages(result.node, update)
+        ? keepFiles(result.node, update)
         : { status: 'error', error: { code: 'internal', message: 'The region sent no result.' } },
     )
   } else {

@@ -52,11 +52,24 @@ describe('Lighthouse through the API', () => {
   })
 
   it('scores the page, shows the audit as its own step and serves the report as HTML and JSON', async () => {
+    // The moment a row links to its report, the report is there (it is stored first).
+    let firstLinked: Promise<number[]> | undefined
     const run = await runTest(
       server.url,
       { url: `${site.url}${FACTS.lcp.path}`, lighthouse: true },
-      { timeoutMs: 120_000 },
+      {
+        timeoutMs: 120_000,
+        onRow: (row) => {
+          const linked = row.artifacts?.lighthouse
+          if (linked && !firstLinked) {
+            firstLinked = Promise.all(
+              [linked.html, linked.json].map(async (link) => (await fetch(`${server.url}${link}`)).status),
+            )
+          }
+        },
+      },
     )
+    assert.deepEqual(await firstLinked, [200, 200])
     const row = run.test.results[0]
     assert.ok(row)
     assert.equal(row.status, 'complete', JSON.stringify(row.error))
