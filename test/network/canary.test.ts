@@ -51,19 +51,30 @@ describe('canary: a hostile page under WPS_ALLOW_TARGETS', () => {
   }
 
   it('control: with the canary allowed too, the page reaches it', async () => {
-    const run = await runCanaryPage(`127.0.0.1:${site.port},127.0.0.1:${canary.tcpPort}`)
+    const allowed = `127.0.0.1:${site.port},127.0.0.1:${canary.tcpPort}`
+    const run = await runCanaryPage(allowed)
     assert.equal(run.outcome.code, 0, run.outcome.stderr)
     assert.ok(run.tcp >= 5, `the canary saw ${run.tcp} connections`)
     // The vectors that reach it within the load every time (workers and ICE may come a little
     // later). Chromium opens one WebSocket per host at a time, so either of the page's and the
-    // worker's may be the one that got there first.
-    const reached = (path: string) => run.requests.some((line) => line.includes(` ${path} `))
+    // worker's may be the one that got there first. Now and then (once in four full suite
+    // runs here) neither WebSocket has started by the end of the load: then a second load
+    // must show one; every other vector must reach the canary in the first.
+    const reachedIn = (requests: string[], path: string) =>
+      requests.some((line) => line.includes(` ${path} `))
+    const webSocket = ['/ws', '/worker-ws']
+    const again = webSocket.some((path) => reachedIn(run.requests, path))
+      ? []
+      : (await runCanaryPage(allowed)).requests
+    const reached = (path: string) =>
+      reachedIn(run.requests, path) || (webSocket.includes(path) && reachedIn(again, path))
+    const requests = [...run.requests, ...again]
     const expected = [
       ['/img'],
       ['/fetch'],
       ['/xhr'],
       ['/iframe'],
-      ['/ws', '/worker-ws'],
+      webSocket,
       ['/sse'],
       ['/beacon'],
       ['/form'],
@@ -75,7 +86,7 @@ describe('canary: a hostile page under WPS_ALLOW_TARGETS', () => {
       ['/short'],
     ]
     for (const paths of expected) {
-      assert.ok(paths.some(reached), `${paths.join(' or ')} reached the canary: ${run.requests.join(' | ')}`)
+      assert.ok(paths.some(reached), `${paths.join(' or ')} reached the canary: ${requests.join(' | ')}`)
     }
   })
 
