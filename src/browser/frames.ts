@@ -67,6 +67,15 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
       frames.push({ paintedAt, jpeg: e.data })
       session.send('Page.screencastFrameAck', { sessionId: e.sessionId }).catch(() => {})
     })
+    // Two animation frames after the device emulation, so the screencast's first frame is
+    // painted at the emulated size (one painted before it shows the window's size, with a
+    // dark band below: not the blank start the filmstrip needs).
+    await session
+      .send('Runtime.evaluate', {
+        expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+        awaitPromise: true,
+      })
+      .catch(() => {})
     await session.send('Page.startScreencast', SCREENCAST)
     // The blank page's own frame, so the filmstrip starts from what the user saw before anything loaded.
     await waitFor(() => frames.length > 0, 500)
