@@ -43,7 +43,6 @@ const tests = new SpeedTests({
   store,
   allowPrivate: true,
   deadlineMs: 60_000,
-  retainMs: 2_000,
   onError: (error) => {
     console.error('control-plane-node:', error)
     process.exit(1)

@@ -22,6 +22,7 @@
  *   WPS_BENCH_IN_FLIGHT=8 WPS_BENCH_STORE=memory npm run bench -- control-plane   # fewer in flight; store in memory
  *   WPS_BENCH_CPU_PROF=/tmp/prof npm run bench -- control-plane   # a .cpuprofile per process, for DevTools
  *   WPS_BENCH_FROM_SOURCE=1 npm run bench -- control-plane        # both processes on the sources through tsx
+ *   WPS_BENCH_PREBUILT=dist/bench-old npm run bench -- control-plane   # the scripts of an earlier build (A/B)
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -58,6 +59,13 @@ const ENTRIES = {
  * with WPS_BENCH_FROM_SOURCE=1 (how this benchmark ran before: for comparison).
  */
 async function scripts(): Promise<Record<keyof typeof ENTRIES, string[]>> {
+  const prebuilt = process.env.WPS_BENCH_PREBUILT
+  if (prebuilt) {
+    return {
+      'control-plane-node': [join(prebuilt, 'control-plane-node.mjs')],
+      'control-plane-regions': [join(prebuilt, 'control-plane-regions.mjs')],
+    }
+  }
   if (process.env.WPS_BENCH_FROM_SOURCE === '1') {
     return {
       'control-plane-node': ['--import', 'tsx', join(ROOT, ENTRIES['control-plane-node'])],

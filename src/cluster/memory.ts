@@ -13,7 +13,8 @@
  */
 
 import { MembershipTable } from './membership.ts'
-import { describeThrown, jsonCopy, type PendingCall, remoteError, startPendingCall } from './pending-call.ts'
+import { jsonCopy } from './json-text.ts'
+import { describeThrown, type PendingCall, remoteError, startPendingCall } from './pending-call.ts'
 import {
   type CallOptions,
   type Cluster,
