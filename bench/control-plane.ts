@@ -3,7 +3,19 @@
  * orchestration (SpeedTests, with its SQLite store) fans tests out over a real
  * nats-server to 30 simulated regions — 30 real region services with real pools, in a
  * process of their own, whose runners run a no-browser `timedNav` (simulated-nav.ts) —
- * and collects every row. Figures:
+ * and collects every row.
+ *
+ * Three processes: nats-server, the regions (control-plane-regions.ts) and the
+ * requesting node (control-plane-node.ts), which this process only drives and watches
+ * (a JSON line per step over its stdin). The node is a process of its own, running the
+ * bundle esbuild makes of it the way `scripts/build.mjs` makes `wps` (into dist/bench/),
+ * because that is what users run: measured inside this process through tsx, its RSS
+ * carried tsx's loader and transformed-module cache and this benchmark's own imports
+ * (177 MB before the first test, against 75–85 MB for the bundle), and its CPU the
+ * driver's. Its CPU is its own `process.cpuUsage()`, its RSS is read from /proc.
+ * WPS_BENCH_FROM_SOURCE=1 runs both scripts through tsx instead, for comparison.
+ *
+ * Figures:
  *
  * - tests/s, each test measured in all 30 regions, that the node starts and collects to
  *   `done` with a fixed number of tests in flight (target ≥ 300/s);

@@ -92,7 +92,8 @@ export class TestRun {
     if (!row || isFinal(row) || movesBack(row, change)) return false
     const merged: RegionResult = { ...row, ...change, node: row.node, region: row.region }
     // Left out rather than deleted: a deleted property makes the row a slow dictionary object.
-    const shaped = merged.status !== 'queued' && 'queuePosition' in merged ? withoutQueuePosition(merged) : merged
+    const shaped =
+      merged.status !== 'queued' && 'queuePosition' in merged ? withoutQueuePosition(merged) : merged
     // The budget (onEnd) is checked on every ended row, first numbers included, and again on the final ones.
     const next = deepFreeze(
       RANK[shaped.status] === RANK.complete && this.#onEnd ? this.#onEnd(shaped) : shaped,
