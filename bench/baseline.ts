@@ -65,7 +65,12 @@ export interface BaselineRun {
 function readOutcome(file: string, exit: string): SectionOutcome {
   if (!existsSync(file))
     return { status: 'broken', error: `the section's process ended (${exit}) before it wrote figures` }
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    return { status: 'broken', error: `its result (${exit}) is not JSON: ${(error as Error).message}` }
+  }
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file}: not a result object`)
   const status: unknown = Reflect.get(parsed, 'status')
   const seconds: unknown = Reflect.get(parsed, 'seconds')
