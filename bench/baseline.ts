@@ -18,8 +18,9 @@
  *
  * A baseline section that is missing or breaks is reported in its table, never fatal: only
  * this tree's sections decide the exit code (run.ts). Ctrl-C, SIGTERM or SIGHUP stops the
- * running side's whole process group, waits for it, removes the worktree and exits 128 + the
- * signal's number; a second signal does not wait.
+ * running side (which passes SIGTERM on to its process group), waits up to 15 s for that group
+ * to end, kills what is left of it, removes the worktree and exits 128 + the signal's number;
+ * a second signal does not wait.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -38,6 +39,16 @@ import { parseFigures } from './figures.ts'
 const CHILD = fileURLToPath(new URL('./section-child.ts', import.meta.url))
 /** How long the running side may take to stop after a signal before its group is killed. */
 const STOP_GRACE_MS = 15_000
+
+function groupAlive(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export interface BaselineRunOptions {
   /** this checkout's root: the current side runs here, and its git repository holds the ref */
@@ -138,19 +149,26 @@ export async function runAgainstBaseline(options: BaselineRunOptions): Promise<B
     }
     stopping = true
     write(`\n${signal}: stopping the running section, then removing the baseline's worktree`)
-    killGroup('SIGTERM')
-    const timer = setTimeout(() => {
+    // The section's process alone: it passes SIGTERM on to its group once (a server that got it
+    // twice would stop without tidying up), then exits, which ends the browsers it launched.
+    try {
+      process.kill(child.pid ?? 0, 'SIGTERM')
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + STOP_GRACE_MS
+    const finish = () => {
       killGroup('SIGKILL')
       close()
       process.exit(code)
-    }, STOP_GRACE_MS)
-    child.once('exit', () => {
-      // what the section started in its group and left behind
-      killGroup('SIGKILL')
-      clearTimeout(timer)
-      close()
-      process.exit(code)
-    })
+    }
+    // Once it has exited, what it started in its group may still be stopping: give that the rest of the grace.
+    const waitForGroup = () => {
+      if (Date.now() > deadline || !groupAlive(child.pid)) finish()
+      else setTimeout(waitForGroup, 100)
+    }
+    setTimeout(finish, STOP_GRACE_MS)
+    child.once('exit', waitForGroup)
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   for (const signal of signals) process.on(signal, onSignal)

@@ -67,7 +67,7 @@ function stop(signal: NodeJS.Signals): void {
   } catch {
     // not a group leader (started by hand, not detached): only this process stops
   }
-  setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000).unref()
+  setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 3000)
 }
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(signal))
 // The parent holds our stdin open for as long as it lives.
