@@ -77,9 +77,16 @@ if (args.baseline !== undefined) {
 
 if (args.json !== undefined) {
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+  // figures of a tree with uncommitted changes are not the commit's
+  const uncommittedChanges =
+    execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim() !== ''
   const file = {
     startedAt,
     commit,
+    uncommittedChanges,
     cores: cpus().length,
     loadAverageAtStart: loadAtStart,
     sections: outcomes,

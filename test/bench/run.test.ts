@@ -53,7 +53,8 @@ test('--json writes every figure by section, beside the usual output', () => {
   assert.match(run.stdout, new RegExp(`figures written to ${file}`))
   const written: unknown = JSON.parse(readFileSync(file, 'utf8'))
   assert.ok(typeof written === 'object' && written !== null)
-  const { commit, cores, sections, baseline } = written as Record<string, unknown>
+  const { commit, uncommittedChanges, cores, sections, baseline } = written as Record<string, unknown>
+  assert.equal(typeof uncommittedChanges, 'boolean')
   assert.equal(commit, execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim())
   assert.equal(typeof cores, 'number')
   assert.equal(baseline, undefined)
