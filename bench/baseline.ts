@@ -73,15 +73,18 @@ export interface BaselineRun {
   sections: SectionPair[]
 }
 
+/** What section-child.ts wrote; anything else (nothing, half a file, another shape) is a broken side. */
 function readOutcome(file: string, exit: string): SectionOutcome {
   if (!existsSync(file))
     return { status: 'broken', error: `the section's process ended (${exit}) before it wrote figures` }
-  let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'))
+    return parseOutcome(JSON.parse(readFileSync(file, 'utf8')), file)
   } catch (error) {
-    return { status: 'broken', error: `its result (${exit}) is not JSON: ${(error as Error).message}` }
+    return { status: 'broken', error: `its result (${exit}) is unreadable: ${(error as Error).message}` }
   }
+}
+
+function parseOutcome(parsed: unknown, file: string): SectionOutcome {
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file}: not a result object`)
   const status: unknown = Reflect.get(parsed, 'status')
   const seconds: unknown = Reflect.get(parsed, 'seconds')
