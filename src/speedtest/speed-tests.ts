@@ -27,10 +27,17 @@ import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type StoredFile, type TestStore } from '../store/index.ts'
 import { evaluateBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
+import type { RequestShape } from './deadlines.ts'
 import { serveFollow } from './follow.ts'
 import { endAbandoned, followOwner, type OwnerContext, ownerServes, replay } from './follow-owner.ts'
 import type { SpeedTest } from './model.ts'
-import { MEASURE_METHOD, type MeasureRequest, parseRegionUpdate, type RegionUpdate } from './protocol.ts'
+import {
+  MAX_RUNS,
+  MEASURE_METHOD,
+  type MeasureRequest,
+  parseRegionUpdate,
+  type RegionUpdate,
+} from './protocol.ts'
 import { summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
 import { RowFiles } from './row-files.ts'
 import { StartLimits, type StartLimitsOptions } from './start-limits.ts'
@@ -72,8 +79,13 @@ export interface SpeedTestsOptions {
   allowTargets?: readonly AllowTarget[]
   /** Cluster-wide starts per target host and in all, per minute (start-limits.ts); unset = none. */
   startLimits?: Omit<StartLimitsOptions, 'now'>
-  /** Hard limit on one region's measurement, queueing and booting included. */
-  deadlineMs: number
+  /**
+   * Hard limit on one region's work for a test, queueing and booting included: one
+   * figure for every test, or per request (the node passes deadlines.ts's
+   * `regionDeadlineMs` with its own limits, so more runs, a repeat view or Lighthouse
+   * get the time they need).
+   */
+  deadlineMs: number | ((request: RequestShape) => number)
   /**
    * How long a finished run stays in memory for live subscribers before the store answers
    * alone (default 10 s; its rows, network logs included, are held meanwhile).
@@ -108,7 +120,8 @@ export class SpeedTests {
     this.#owners = {
       cluster: options.cluster,
       store: options.store,
-      deadlineMs: options.deadlineMs,
+      // a follower does not know the request: the longest any test may take
+      deadlineMs: this.#deadlineFor({ runs: MAX_RUNS, repeatView: true, lighthouse: true }),
       report: (error) => this.#report(error),
     }
     serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
@@ -274,7 +287,7 @@ export class SpeedTests {
       MEASURE_METHOD,
       request,
       {
-        timeout: this.#options.deadlineMs,
+        timeout: this.#deadlineFor(request),
         onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
           if (update) run.update(node, this.#files.keep(run.id, node, update))
@@ -287,6 +300,11 @@ export class SpeedTests {
         },
       },
     )
+  }
+
+  #deadlineFor(request: RequestShape): number {
+    const { deadlineMs } = this.#options
+    return typeof deadlineMs === 'number' ? deadlineMs : deadlineMs(request)
   }
 
   /** A file a row links to (`artifacts`), or null. */
