@@ -10,7 +10,7 @@
 import { formatBytes, formatCls, formatCount, formatMs } from '../../../../src/format/index.ts'
 import type { RepeatViewResult } from '../../../../src/speedtest/model.ts'
 import { errorTitle } from '../../errors.ts'
-import detail from '../detail-table/detail-table.module.css'
+import detail from '../row-details/row-details.module.css'
 import { type FirstView, repeatSavings } from './savings.ts'
 
 interface Props {

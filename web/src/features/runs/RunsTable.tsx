@@ -9,7 +9,7 @@
 import { formatMs } from '../../../../src/format/index.ts'
 import type { RunSummary } from '../../../../src/speedtest/model.ts'
 import { errorTitle } from '../../errors.ts'
-import detail from '../detail-table/detail-table.module.css'
+import detail from '../row-details/row-details.module.css'
 import styles from './runs.module.css'
 import { runStats } from './stats.ts'
 
