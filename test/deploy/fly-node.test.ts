@@ -233,8 +233,8 @@ describe('deploy/fly/node.sh: two Fly machines of one app', () => {
       120_000,
     )
     const test = JSON.parse(out) as {
-      status: string
-      results: Array<{ region: string; status: string; requests: number }>
+      state: string
+      results: Array<{ region: string; node: string; status: string; requests: number }>
     }
     assert.equal(test.state, 'done', out)
     assert.equal(test.results.length, 1, out)
