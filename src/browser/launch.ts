@@ -109,6 +109,16 @@ const QUIET_FEATURES = [
 ]
 
 /**
+ * Browser UI a headless measurement never shows, but which costs a page load's worth of
+ * CPU: every window (each measurement's context opens one) preloads the omnibox popup,
+ * a WebUI page of its own with its own renderer process — about 0.5 CPU-s and 300–700 ms
+ * of script parsing and module evaluation after `newPage()` has answered, so the spare
+ * context opened after one load was still busy when the next load began. Both flags are
+ * needed: either alone still preloads a popup.
+ */
+const HEADLESS_UNUSED_UI = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup']
+
+/**
  * Every flag we start Chromium with, and why.
  *
  * The first group is what this machine needs (root, no GPU, no sandbox helper). The
@@ -148,7 +158,7 @@ export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer' | 'proxyHos
     '--no-default-browser-check',
     '--disable-field-trial-config',
     '--webrtc-ip-handling-policy=disable_non_proxied_udp',
-    `--disable-features=${QUIET_FEATURES.join(',')}`,
+    `--disable-features=${[...QUIET_FEATURES, ...HEADLESS_UNUSED_UI].join(',')}`,
   ]
   const host = opts.proxyHost ?? (opts.proxyServer ? proxyHost(opts.proxyServer) : undefined)
   if (host) args.push(`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${host}`)
