@@ -40,7 +40,11 @@ describe('untilQuiet', () => {
 
   it('gives up after maxWaitMs on a browser that stays busy', async () => {
     let ms = 0
-    const outcome = await untilQuiet(async () => new Map([[1, (ms += 50)]]), { ...rule, maxWaitMs: 30 })
+    const busy = async (): Promise<ProcessCpu> => {
+      ms += 50
+      return new Map([[1, ms]])
+    }
+    const outcome = await untilQuiet(busy, { ...rule, maxWaitMs: 30 })
     assert.equal(outcome.quiet, false)
     assert.ok(outcome.waitedMs >= 30, String(outcome.waitedMs))
   })
