@@ -4,6 +4,7 @@
  * measured on a 2-core machine, about 0.3–0.5 CPU-seconds over the next 300–700 ms, more
  * than a small page's whole load costs. A load started in that time shares the cores
  * with it, and its `load` came out about 1.6× the isolated figure in a burst of tests.
+ * (Most of that was the omnibox popup each window preloaded, now off: launch.ts.)
  * So after a measurement's tidying up (used context closed, spare opened), the browser
  * is watched until it is quiet: the CPU time of all its processes (browser, GPU, network
  * service, every renderer), as Chromium itself reports it (`SystemInfo.getProcessInfo`,
@@ -13,7 +14,7 @@
  *
  *   const session = await browser.target().createCDPSession()
  *   const outcome = await untilQuiet(() => processCpu(session))
- *   // → { quiet: true, waitedMs: 262, busyMs: 350 }   (busyMs: CPU the browser used meanwhile)
+ *   // → { quiet: true, waitedMs: 56, busyMs: 10 }   (busyMs: CPU the browser used meanwhile)
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
@@ -29,10 +30,12 @@ export interface QuietRule {
   maxWaitMs: number
 }
 
-// One 10 ms tick per 50 ms sample (20% of one core) is an idle browser answering our own
-// reads; a renderer starting up shows several ticks in most samples, and pauses of a
-// sample now and then (measured: one quiet sample left up to 140 ms of start-up after it).
-export const QUIET: Readonly<QuietRule> = { sampleMs: 50, maxBusyMs: 10, quietSamples: 2, maxWaitMs: 3000 }
+// One 10 ms tick per 25 ms sample is an idle browser answering our own reads; a renderer
+// starting up runs a core flat out (2–3 ticks per sample) and pauses for a sample now and
+// then, hence two quiet samples in a row. Since each window no longer preloads an omnibox
+// popup (launch.ts), a fresh context is quiet within a sample or two: the wait costs
+// about 55 ms after a load, where 50 ms samples made it 110–170 ms.
+export const QUIET: Readonly<QuietRule> = { sampleMs: 25, maxBusyMs: 10, quietSamples: 2, maxWaitMs: 3000 }
 
 /** CPU time (ms) per process id. */
 export type ProcessCpu = ReadonlyMap<number, number>
