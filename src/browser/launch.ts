@@ -109,13 +109,28 @@ const QUIET_FEATURES = [
 ]
 
 /**
+ * Chromium features that cost a runner memory or CPU and give a measurement nothing
+ * (found with /proc/PID/smaps_rollup over the browser's processes and `Target.getTargets`):
+ *
+ * - `WebUIOmniboxPopup`, `WebUIOmniboxAimPopup`: every browser window — each measurement's
+ *   context opens one — preloads its address bar's popup, `chrome://omnibox-popup.top-chrome/`,
+ *   in a renderer of its own: about 45–60 MB PSS for a popup no one opens in a headless browser.
+ * - `SpareRendererForSitePerProcess`: Chromium keeps a spare renderer process per browser
+ *   context for the next cross-site navigation. Our navigation reuses the blank page's own
+ *   renderer (its site is not yet assigned), and the context is closed after one page, so
+ *   the spare is never used: one renderer started per test for nothing, about 13 MB PSS.
+ */
+export const LEAN_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'SpareRendererForSitePerProcess']
+
+/**
  * Every flag we start Chromium with, and why.
  *
  * The first group is what this machine needs (root, no GPU, no sandbox helper). The
  * second keeps the browser from causing network traffic of its own — only the measured
  * page may: no background networking, component or extension updates, sync, pings,
  * crash or metrics uploads, domain-reliability reports, phishing checks, field trials,
- * secure-DNS upgrades, and WebRTC may not send UDP past the proxy.
+ * secure-DNS upgrades, and WebRTC may not send UDP past the proxy. LEAN_FEATURES drop
+ * processes a headless measurement never uses.
  *
  * With a proxy, Chromium resolves no name at all: the proxy — which enforces the egress
  * policy — does every DNS lookup, once. `--host-resolver-rules` maps every name to
@@ -148,7 +163,7 @@ export function chromiumArgs(opts: Pick<LaunchOptions, 'proxyServer' | 'proxyHos
     '--no-default-browser-check',
     '--disable-field-trial-config',
     '--webrtc-ip-handling-policy=disable_non_proxied_udp',
-    `--disable-features=${QUIET_FEATURES.join(',')}`,
+    `--disable-features=${[...QUIET_FEATURES, ...LEAN_FEATURES].join(',')}`,
   ]
   const host = opts.proxyHost ?? (opts.proxyServer ? proxyHost(opts.proxyServer) : undefined)
   if (host) args.push(`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${host}`)
