@@ -7,37 +7,9 @@
  *
  *   npm run bench -- filmstrip
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { BrowserHost } from '../src/browser/index.ts'
 import { startVisualSite } from '../test/browser/visual-site.ts'
-import { fmt, median } from './support.ts'
-
-const CLOCK_TICKS = 100
-
-/** utime + stime + cutime + cstime (s) over a process and its live descendants. */
-function treeCpuWithReaped(rootPid: number): number {
-  const parents = new Map<number, number>()
-  const cpu = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      parents.set(Number(entry), Number(fields[1]))
-      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0)
-      cpu.set(Number(entry), ticks / CLOCK_TICKS)
-    } catch {
-      // the process ended while we read
-    }
-  }
-  let total = 0
-  for (const [pid, seconds] of cpu) {
-    let p: number | undefined = pid
-    while (p !== undefined && p > 1 && p !== rootPid) p = parents.get(p)
-    if (p === rootPid) total += seconds
-  }
-  return total
-}
+import { fmt, median, treeCpuSeconds } from './support.ts'
 
 interface Side {
   wallMs: number[]
@@ -61,12 +33,12 @@ export async function benchFilmstrip(runs = 12): Promise<Record<string, number>>
     for (let i = 0; i < runs * 2; i++) {
       const side = i % 2 === 0 ? 'on' : 'off'
       await host.whenIdle()
-      const cpuBefore = treeCpuWithReaped(process.pid)
+      const cpuBefore = treeCpuSeconds(process.pid, { reaped: true })
       const started = performance.now()
       const m = await host.measure(url, { timeoutMs: 15_000, visuals: { filmstrip: side === 'on' } })
       sides[side].wallMs.push(performance.now() - started)
       await host.whenIdle()
-      sides[side].cpuSeconds += treeCpuWithReaped(process.pid) - cpuBefore
+      sides[side].cpuSeconds += treeCpuSeconds(process.pid, { reaped: true }) - cpuBefore
       if (m.error) throw new Error(`measurement failed: ${m.error.message}`)
       sides[side].loadMs.push(m.metrics.load ?? Number.NaN)
       const images = [...(m.visuals?.filmstrip ?? []).map((f) => f.jpeg), m.visuals?.screenshot ?? '']

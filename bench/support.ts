@@ -69,8 +69,17 @@ export async function startServe(env: Record<string, string> = {}): Promise<Serv
 
 const CLOCK_TICKS = 100
 
-/** utime + stime (s) of a process and all its live descendants, from /proc. */
-export function treeCpuSeconds(rootPid: number): number {
+/** /proc/PID/stat fields (after the command) of utime, stime; then cutime, cstime (reaped children). */
+const OWN_TIME_FIELDS = [11, 12]
+const WITH_REAPED_FIELDS = [11, 12, 13, 14]
+
+/**
+ * utime + stime (s) of a process and all its live descendants, from /proc. With `reaped`,
+ * also cutime + cstime: the time of children already ended and reaped by one of them
+ * (a browser's closed renderers).
+ */
+export function treeCpuSeconds(rootPid: number, options: { reaped?: boolean } = {}): number {
+  const timeFields = options.reaped ? WITH_REAPED_FIELDS : OWN_TIME_FIELDS
   const parents = new Map<number, number>()
   const cpu = new Map<number, number>()
   for (const entry of readdirSync('/proc')) {
@@ -79,7 +88,8 @@ export function treeCpuSeconds(rootPid: number): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       parents.set(Number(entry), Number(fields[1]))
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS)
+      const ticks = timeFields.reduce((sum, i) => sum + Number(fields[i]), 0)
+      cpu.set(Number(entry), ticks / CLOCK_TICKS)
     } catch {
       // the process ended while we read
     }

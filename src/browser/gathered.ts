@@ -188,74 +188,90 @@ export function trimEvent(event: NetworkEvent): NetworkEvent {
   }
 }
 
+type Check = (v: unknown) => boolean
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const isString = (v: unknown): v is string => typeof v === 'string'
-const optional = (v: unknown, is: (v: unknown) => boolean) => v === undefined || is(v)
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean'
+/** The field may also be missing. */
+const optional =
+  (is: Check): Check =>
+  (v) =>
+    v === undefined || is(v)
 
-function isTiming(v: unknown): boolean {
-  if (!isRecord(v)) return false
-  const fields = [
-    'requestTime',
-    'dnsStart',
-    'dnsEnd',
-    'connectStart',
-    'connectEnd',
-    'sslStart',
-    'sslEnd',
-    'sendStart',
-    'sendEnd',
-    'receiveHeadersEnd',
-  ]
-  return fields.every((f) => isNumber(v[f]))
+/**
+ * The one validator factory: a check that a value is an object whose named fields each
+ * pass their own check (other fields are let through; the trims above dropped them).
+ *
+ *   shape({ code: isString, message: optional(isString) })({ code: 'timeout' })   // true
+ */
+function shape(fields: Record<string, Check>): (v: unknown) => v is Record<string, unknown> {
+  const checks = Object.entries(fields)
+  return (v: unknown): v is Record<string, unknown> =>
+    isRecord(v) && checks.every(([name, is]) => is(v[name]))
 }
 
-function isResponse(v: unknown): boolean {
-  return (
-    isRecord(v) &&
-    isNumber(v.status) &&
-    isNumber(v.encodedDataLength) &&
-    optional(v.protocol, isString) &&
-    optional(v.mimeType, isString) &&
-    optional(v.url, isString) &&
-    optional(v.timing, isTiming) &&
-    optional(v.headers, isRecord) &&
-    optional(v.fromDiskCache, (b: unknown) => typeof b === 'boolean')
-  )
-}
+const TIMING_FIELDS = [
+  'requestTime',
+  'dnsStart',
+  'dnsEnd',
+  'connectStart',
+  'connectEnd',
+  'sslStart',
+  'sslEnd',
+  'sendStart',
+  'sendEnd',
+  'receiveHeadersEnd',
+]
+
+const isTiming = shape(Object.fromEntries(TIMING_FIELDS.map((field) => [field, isNumber])))
+
+const isResponse = shape({
+  status: isNumber,
+  encodedDataLength: isNumber,
+  protocol: optional(isString),
+  mimeType: optional(isString),
+  url: optional(isString),
+  timing: optional(isTiming),
+  headers: optional(isRecord),
+  fromDiskCache: optional(isBoolean),
+})
+
+/** Each kept CDP event's params, beside the `requestId` every one of them has. */
+const EVENT_PARAMS = new Map<string, Check>([
+  [
+    'Network.requestWillBeSent',
+    shape({
+      timestamp: isNumber,
+      request: shape({ url: isString, method: optional(isString), initialPriority: optional(isString) }),
+      type: optional(isString),
+      wallTime: optional(isNumber),
+      initiator: optional(shape({ type: isString, url: optional(isString) })),
+      redirectResponse: optional(isResponse),
+    }),
+  ],
+  ['Network.responseReceived', shape({ timestamp: isNumber, type: isString, response: isResponse })],
+  ['Network.dataReceived', shape({ encodedDataLength: isNumber, dataLength: optional(isNumber) })],
+  ['Network.loadingFinished', shape({ timestamp: isNumber, encodedDataLength: isNumber })],
+  ['Network.loadingFailed', shape({ timestamp: isNumber, errorText: isString })],
+  ['Network.requestServedFromCache', shape({})],
+])
 
 function isEvent(v: unknown): v is NetworkEvent {
   if (!isRecord(v) || !isRecord(v.params) || !isString(v.params.requestId)) return false
-  const p = v.params
-  switch (v.method) {
-    case 'Network.requestWillBeSent':
-      return (
-        isNumber(p.timestamp) &&
-        isRecord(p.request) &&
-        isString(p.request.url) &&
-        optional(p.request.method, isString) &&
-        optional(p.request.initialPriority, isString) &&
-        optional(p.type, isString) &&
-        optional(p.wallTime, isNumber) &&
-        optional(p.initiator, (i) => isRecord(i) && isString(i.type) && optional(i.url, isString)) &&
-        optional(p.redirectResponse, isResponse)
-      )
-    case 'Network.responseReceived':
-      return isNumber(p.timestamp) && isString(p.type) && isResponse(p.response)
-    case 'Network.dataReceived':
-      return isNumber(p.encodedDataLength) && optional(p.dataLength, isNumber)
-    case 'Network.loadingFinished':
-      return isNumber(p.timestamp) && isNumber(p.encodedDataLength)
-    case 'Network.loadingFailed':
-      return isNumber(p.timestamp) && isString(p.errorText)
-    case 'Network.requestServedFromCache':
-      return true
-    default:
-      return false
-  }
+  const params = isString(v.method) ? EVENT_PARAMS.get(v.method) : undefined
+  return params?.(v.params) === true
 }
 
-const isError = (v: unknown): v is MeasureError => isRecord(v) && isString(v.code) && isString(v.message)
+const isErrorShape = shape({ code: isString, message: isString })
+const isError = (v: unknown): v is MeasureError => isErrorShape(v)
+
+const isEnded = shape({
+  error: (e) => e === null || isError(e),
+  navigationErrorText: optional(isString),
+  unreachable: optional(isString),
+})
 
 function parseVisual(v: unknown): GatheredVisual | null | undefined {
   if (v === undefined) return undefined
@@ -288,13 +304,7 @@ export function parseGathered(value: unknown): ParsedGathered {
   if (value.page !== null && page === null) return bad('the page entries are malformed')
   if (!Array.isArray(value.documents) || !value.documents.every(isString)) return bad('documents')
   const ended = value.ended
-  if (
-    !isRecord(ended) ||
-    !(ended.error === null || isError(ended.error)) ||
-    !optional(ended.navigationErrorText, isString) ||
-    !optional(ended.unreachable, isString)
-  )
-    return bad('how the load ended')
+  if (!isEnded(ended)) return bad('how the load ended')
   const visual = parseVisual(value.visual)
   if (visual === null) return bad('the visual figures')
   const end: GatheredEnd = { error: ended.error as MeasureError | null }

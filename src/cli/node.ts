@@ -23,6 +23,7 @@ import { createMemoryCluster, MemoryHub } from '../cluster/memory.ts'
 import { connectNatsCluster } from '../cluster/nats.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { NodeMetrics } from '../server/metrics.ts'
+import { regionDeadlineMs } from '../speedtest/deadlines.ts'
 import { serveMeasurements } from '../speedtest/region-service.ts'
 import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
@@ -183,13 +184,8 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     allowPrivate: config.allowPrivate,
     allowTargets: config.allowTargets,
     startLimits: { perHost: config.startsPerHostPerMinute, total: config.startsTotalPerMinute },
-    // A test with Lighthouse waits for the queue again, then for the audit.
-    deadlineMs:
-      2 * config.queueTimeoutMs +
-      config.navTimeoutMs +
-      config.lateWindowMs +
-      config.lighthouseTimeoutMs +
-      30_000,
+    // per test: its runs one after another, each waiting in line again, then Lighthouse
+    deadlineMs: (request) => regionDeadlineMs(config, request),
   })
   const retention: Retention | null =
     config.storage.retentionDays > 0 ? startRetention(store, { days: config.storage.retentionDays }) : null

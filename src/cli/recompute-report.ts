@@ -10,39 +10,13 @@
  *   // ord     first   recomputed  41 ms  88 ms  240 ms 0.12  100 ms* …
  *   // 1 number differs from the stored one.
  */
-import { formatBytes, formatCls, formatCount, formatMs } from '../format/index.ts'
 import type { RecomputedTest, RecomputedView, ViewNumbers } from '../speedtest/recompute.ts'
+import { alignRows, numberCells, numberHeader } from './table.ts'
 
-const HEADER = [
-  'region',
-  'view',
-  'numbers',
-  'ttfb',
-  'fcp',
-  'lcp',
-  'cls',
-  'tbt',
-  'dcl',
-  'load',
-  'si',
-  'requests',
-  'bytes',
-]
+const HEADER = ['region', 'view', 'numbers', ...numberHeader({ speedIndex: true })]
 
 function cells(n: ViewNumbers): string[] {
-  const m = n.metrics
-  return [
-    formatMs(m.ttfb),
-    formatMs(m.fcp),
-    formatMs(m.lcp),
-    formatCls(m.cls),
-    formatMs(m.tbt),
-    formatMs(m.domContentLoaded),
-    formatMs(m.load),
-    formatMs(m.speedIndex),
-    formatCount(n.requests),
-    formatBytes(n.transferBytes),
-  ]
+  return numberCells(n, { speedIndex: true })
 }
 
 /** The recomputed line, `*` marking each cell that differs from the stored one. */
@@ -81,15 +55,9 @@ export function recomputeTable(test: RecomputedTest): string {
       }
     }
   }
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)))
-  const format = (l: string[]) =>
-    l
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()
   const verdict =
     changed === 0
       ? 'Every recomputed number is the stored one.'
       : `${changed} number${changed === 1 ? ' differs' : 's differ'} from the stored one${changed === 1 ? '' : 's'} (marked *).`
-  return [test.url, format(HEADER), ...lines.map(format), ...problems, verdict].join('\n')
+  return [test.url, ...alignRows(HEADER, lines), ...problems, verdict].join('\n')
 }

@@ -7,15 +7,9 @@
  *   elapsedPrefix(start)   // → '[  1.2 s]', the time since `start` that prefixes each progress line
  *   resultTable(test)      // → aligned text table, one line per region
  */
-import {
-  formatBytes,
-  formatCls,
-  formatCount,
-  formatMs,
-  LIGHTHOUSE_RUNNING,
-  statusText,
-} from '../format/index.ts'
+import { formatBytes, formatCount, formatMs, LIGHTHOUSE_RUNNING, statusText } from '../format/index.ts'
 import type { RegionResult, SpeedTest } from '../speedtest/model.ts'
+import { alignRows, numberCells, numberHeader, type ViewCells } from './table.ts'
 
 export { formatBytes, formatMs }
 
@@ -39,31 +33,10 @@ export function progressLine(result: RegionResult): string {
 }
 
 export function resultTable(test: SpeedTest): string {
-  const header = [
-    'region',
-    'status',
-    'http',
-    'ttfb',
-    'fcp',
-    'lcp',
-    'cls',
-    'tbt',
-    'dcl',
-    'load',
-    'requests',
-    'bytes',
-  ]
-  const numbers = (n: Pick<RegionResult, 'httpStatus' | 'metrics' | 'requests' | 'transferBytes'>) => [
+  const header = ['region', 'status', 'http', ...numberHeader()]
+  const numbers = (n: Pick<RegionResult, 'httpStatus'> & ViewCells) => [
     formatCount(n.httpStatus),
-    formatMs(n.metrics.ttfb),
-    formatMs(n.metrics.fcp),
-    formatMs(n.metrics.lcp),
-    formatCls(n.metrics.cls),
-    formatMs(n.metrics.tbt),
-    formatMs(n.metrics.domContentLoaded),
-    formatMs(n.metrics.load),
-    formatCount(n.requests),
-    formatBytes(n.transferBytes),
+    ...numberCells(n),
   ]
   // A repeat view (warm cache) sits on the line below its row's first view.
   const rows = test.results.flatMap((r) => [
@@ -78,12 +51,6 @@ export function resultTable(test: SpeedTest): string {
         ]
       : []),
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()
   const errors = test.results.filter((r) => r.error).map((r) => `${r.region}: ${r.error?.message}`)
   const cached = test.results.flatMap((r) =>
     r.repeatView && !r.repeatView.error
@@ -94,7 +61,7 @@ export function resultTable(test: SpeedTest): string {
   )
   const runCount = test.results.find((r) => r.runCount)?.runCount
   const title = runCount ? `${test.url}  (each region: the median of ${runCount} runs, by load)` : test.url
-  return [title, line(header), ...rows.map(line), ...cached, ...errors].join('\n')
+  return [title, ...alignRows(header, rows), ...cached, ...errors].join('\n')
 }
 
 /** Exit 0 only when every region completed with an HTTP status below 400 and within its budget, if any. */

@@ -14,11 +14,8 @@
  * the answer says only that a key is missing or wrong. The health check, the metrics, the
  * API's docs and the web page stay open — the page's own reads follow `protectReads`.
  *
- * `GET /api/access` (always open) says what needs a key, so the page can ask for one
- * before the user presses Go:
- *
- *   registerAccessRoute(app, { keys: ['k1'], protectReads: false })
- *   // GET /api/access → { "startNeedsKey": true, "readsNeedKey": false }
+ * `GET /api/access` (always open, access-route.ts) says what needs a key, so the page can
+ * ask for one before the user presses Go.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -84,36 +81,4 @@ export function installApiKeys(app: FastifyInstance, options: ApiKeysOptions): v
         : 'The API key is not valid for this deploy.',
     )
   })
-}
-
-/** `GET /api/access`: whether starting a test (and reading) needs a key on this deploy. */
-export function registerAccessRoute(app: FastifyInstance, options: ApiKeysOptions | undefined): void {
-  const keyed = (options?.keys.length ?? 0) > 0
-  const access = { startNeedsKey: keyed, readsNeedKey: keyed && !!options?.protectReads }
-  app.get(
-    ACCESS_PATH,
-    {
-      schema: {
-        tags: ['nodes'],
-        summary: 'What needs an API key on this deploy (always open)',
-        response: {
-          200: {
-            type: 'object',
-            required: ['startNeedsKey', 'readsNeedKey'],
-            properties: {
-              startNeedsKey: {
-                type: 'boolean',
-                description: 'WPS_API_KEYS is set: POST /api/tests needs Authorization: Bearer <key>',
-              },
-              readsNeedKey: {
-                type: 'boolean',
-                description: "WPS_API_KEYS_READ=1: the API's reads need it too",
-              },
-            },
-          },
-        },
-      },
-    },
-    async () => access,
-  )
 }

@@ -17,7 +17,8 @@ import { existsSync } from 'node:fs'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { type ApiKeysOptions, installApiKeys, registerAccessRoute } from './api-keys.ts'
+import { accessOf, registerAccessRoute } from './access-route.ts'
+import { type ApiKeysOptions, installApiKeys } from './api-keys.ts'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handling.ts'
 import { ApiError } from './errors.ts'
 import { historyRoutes } from './history-routes.ts'
@@ -75,11 +76,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     errorResponseBuilder: (_request, context) =>
       new ApiError('rate_limited', `Too many tests started; try again in ${context.after}.`, 429),
   })
-  await registerOpenApi(app, {
-    readsNeedKey: (options.apiKeys?.keys.length ?? 0) > 0 && !!options.apiKeys?.protectReads,
-  })
+  const access = accessOf(options.apiKeys)
+  await registerOpenApi(app, { readsNeedKey: access.readsNeedKey })
 
-  registerAccessRoute(app, options.apiKeys)
+  registerAccessRoute(app, access)
 
   const metrics = options.metrics ?? new NodeMetrics()
   metrics.watchPools(() => options.service.pools())

@@ -18,7 +18,7 @@ import { defineTask } from '@world-page-speed/flame'
 import type { DeviceName } from '../browser/devices.ts'
 import type { LighthouseOutcome } from '../browser/lighthouse.ts'
 import { type EgressPolicy, parseEgressPolicy } from './egress.ts'
-import { machineBudget, runnerBrowser, runnerEgressProxy } from './runner-resources.ts'
+import { runnerBrowser, runnerEgressProxy, takeMachineSlot } from './runner-resources.ts'
 
 export interface LighthouseAuditInput {
   url: string
@@ -35,8 +35,7 @@ export const lighthouseAudit = defineTask(
   async (input: LighthouseAuditInput, ctx): Promise<LighthouseOutcome> => {
     const policy = parseEgressPolicy(input.egress)
     if (!policy) throw new Error('lighthouseAudit: the input has no valid egress policy')
-    const release =
-      input.machineSlots > 0 ? await machineBudget(input.machineSlots).acquire(ctx.signal) : null
+    const release = await takeMachineSlot(input.machineSlots, ctx)
     try {
       const { host } = await runnerBrowser(ctx, await runnerEgressProxy(ctx, policy))
       return await host.lighthouse(input.url, {

@@ -24,6 +24,7 @@ import type { Pool } from '@world-page-speed/flame'
 import type { DeviceName } from '../browser/devices.ts'
 import type { LighthouseOutcome } from '../browser/lighthouse.ts'
 import type { MeasureError } from '../browser/types.ts'
+import { lighthouseCallTimeoutMs } from './deadlines.ts'
 import type { EgressPolicy } from './egress.ts'
 import { lighthouseAudit } from './lighthouse-audit.ts'
 import type { RowLighthouse } from './model.ts'
@@ -92,7 +93,13 @@ export async function lighthouseStep(
         egress: options.egress,
         machineSlots: options.machineSlots,
       },
-      { timeout: options.queueTimeoutMs + options.timeoutMs + 15_000, signal },
+      {
+        timeout: lighthouseCallTimeoutMs({
+          queueTimeoutMs: options.queueTimeoutMs,
+          lighthouseTimeoutMs: options.timeoutMs,
+        }),
+        signal,
+      },
     )
   } catch (error) {
     if (signal.aborted) throw error

@@ -31,6 +31,7 @@ import { FlameError, type Pool } from '@world-page-speed/flame'
 import type { Measurement } from '../browser/types.ts'
 import type { Cluster } from '../cluster/types.ts'
 import { type Connectivity, connectivityProfile, withConnectivity } from './connectivity.ts'
+import { loadCallTimeoutMs } from './deadlines.ts'
 import type { EgressPolicy } from './egress.ts'
 import { packGathered } from './gathered-artifact.ts'
 import { LIGHTHOUSE_TIMEOUT_MS, lighthouseStep } from './lighthouse-step.ts'
@@ -147,13 +148,15 @@ function measureOnce(
       ...(request.repeatView ? { repeatView: true } : {}),
     },
     {
-      // Room for the queue, a boot and the page's own timeout, so the browser's
-      // `timeout` error (with partial numbers) wins over the pool's bare one.
-      // A repeat view is a second page load within the same call.
-      timeout:
-        options.queueTimeoutMs +
-        (options.navTimeoutMs + (options.lateWindowMs ?? 0)) * (request.repeatView ? 2 : 1) +
-        15_000,
+      // the queue, the load (two with a repeat view) and room (deadlines.ts)
+      timeout: loadCallTimeoutMs(
+        {
+          queueTimeoutMs: options.queueTimeoutMs,
+          navTimeoutMs: options.navTimeoutMs,
+          lateWindowMs: options.lateWindowMs ?? 0,
+        },
+        request,
+      ),
       signal,
       onQueued: queued,
       onPlaced: (placement) => {

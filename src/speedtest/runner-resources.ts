@@ -5,7 +5,7 @@
  * runner keeps one proxy and one Chromium for all of them, and they are closed when the
  * runner stops.
  *
- *   const release = await machineBudget(input.machineSlots).acquire(ctx.signal)
+ *   const release = await takeMachineSlot(input.machineSlots, ctx, (position) => tell(position))   // null: no limit
  *   const proxyServer = await runnerEgressProxy(ctx, policy)
  *   const { host, created, ms } = await runnerBrowser(ctx, proxyServer)
  */
@@ -25,6 +25,27 @@ export function machineBudget(slots: number): MachineBudget {
   const budget = new MachineBudget({ slots })
   budgets.set(slots, budget)
   return budget
+}
+
+/**
+ * A slot of the machine's load budget for one task, or null when there is no limit (0
+ * slots). While it waits, `onQueued` hears its place in line each time that changes
+ * (1: next in), then 0 once it is in; a task that never waited hears nothing.
+ */
+export async function takeMachineSlot(
+  slots: number,
+  ctx: TaskContext,
+  onQueued?: (position: number) => void,
+): Promise<(() => void) | null> {
+  if (!(slots > 0)) return null
+  if (!onQueued) return machineBudget(slots).acquire(ctx.signal)
+  let waited = false
+  const release = await machineBudget(slots).acquire(ctx.signal, (position) => {
+    waited = true
+    onQueued(position)
+  })
+  if (waited) onQueued(0)
+  return release
 }
 
 /** The runner's egress proxy for `policy`, started on first use; its URL for the browser's contexts. */

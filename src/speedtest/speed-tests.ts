@@ -16,7 +16,6 @@
  * node before a restart — has its unfinished rows ended as `node_lost`, so it is done.
  * The same code serves one node (in-process cluster, SQLite) and a planet (NATS, PostgreSQL).
  */
-import { randomBytes } from 'node:crypto'
 import {
   type Cluster,
   type ClusterError,
@@ -26,51 +25,34 @@ import {
 } from '../cluster/index.ts'
 import type { AllowTarget } from '../net/allow-targets.ts'
 import { decodeCursor, type StoredFile, type TestStore } from '../store/index.ts'
-import { evaluateBudget, parseBudget } from './budget.ts'
+import { evaluateBudget } from './budget.ts'
 import { type Comparison, compareTests } from './compare.ts'
-import { followRemote, serveFollow } from './follow.ts'
-import { gatheredFile } from './gathered-artifact.ts'
-import { lighthouseFiles } from './lighthouse-files.ts'
-import type { RegionResult, SpeedTest } from './model.ts'
+import type { RequestShape } from './deadlines.ts'
+import { serveFollow } from './follow.ts'
+import { endAbandoned, followOwner, type OwnerContext, ownerServes, replay } from './follow-owner.ts'
+import type { SpeedTest } from './model.ts'
 import {
   MAX_RUNS,
   MEASURE_METHOD,
   type MeasureRequest,
   parseRegionUpdate,
   type RegionUpdate,
-  type RowReport,
 } from './protocol.ts'
-import { fromStoredRow, summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
-import { type LimitVerdict, StartLimits, type StartLimitsOptions } from './start-limits.ts'
-import { isFinal, type TestListener, TestRun } from './test-run.ts'
-import { parseTestSettings } from './test-settings.ts'
+import { summarize, type TestSummary, toRowInput, toSpeedTest } from './records.ts'
+import { RowFiles } from './row-files.ts'
+import { StartLimits, type StartLimitsOptions } from './start-limits.ts'
+import {
+  chooseMembers,
+  newTestId,
+  parseStartRequest,
+  rateLimited,
+  type StartRequest,
+  type StartResult,
+} from './start-request.ts'
+import { type TestListener, TestRun } from './test-run.ts'
 import { checkTarget, normalizeUrl, type PolicyError } from './url-policy.ts'
 
-export interface StartRequest {
-  url: unknown
-  regions?: unknown
-  /** Page loads per region (1–5); each row reports its median run. Default 1. */
-  runs?: unknown
-  /** Maxima every region's row is checked against (budget.ts); each row then carries its verdict. */
-  budget?: unknown
-  /** `desktop` (default) or `mobile` (devices.ts). */
-  device?: unknown
-  /** `native` (default), `cable`, `4g`, `3g` or `3g-slow` (connectivity.ts). */
-  connectivity?: unknown
-  /** `true`: each region also loads the page a second time, warm cache (the row's `repeatView`). */
-  repeatView?: unknown
-  /** Also run a Lighthouse performance audit in every region (lighthouse-step.ts). Default false. */
-  lighthouse?: unknown
-}
-
-export type StartError =
-  | { code: 'invalid_url' | 'blocked_address'; message: string }
-  | { code: 'unknown_region'; message: string }
-  | { code: 'bad_request'; message: string }
-  /** Too many tests for this target host, or in all, this minute (start-limits.ts). */
-  | { code: 'rate_limited'; message: string; retryAfterSeconds: number }
-
-export type StartResult = { ok: true; test: SpeedTest } | { ok: false; error: StartError }
+export type { StartError, StartRequest, StartResult } from './start-request.ts'
 
 export interface HistoryQuery {
   url?: unknown
@@ -97,8 +79,13 @@ export interface SpeedTestsOptions {
   allowTargets?: readonly AllowTarget[]
   /** Cluster-wide starts per target host and in all, per minute (start-limits.ts); unset = none. */
   startLimits?: Omit<StartLimitsOptions, 'now'>
-  /** Hard limit on one region's measurement, queueing and booting included. */
-  deadlineMs: number
+  /**
+   * Hard limit on one region's work for a test, queueing and booting included: one
+   * figure for every test, or per request (the node passes deadlines.ts's
+   * `regionDeadlineMs` with its own limits, so more runs, a repeat view or Lighthouse
+   * get the time they need).
+   */
+  deadlineMs: number | ((request: RequestShape) => number)
   /**
    * How long a finished run stays in memory for live subscribers before the store answers
    * alone (default 10 s; its rows, network logs included, are held meanwhile).
@@ -113,67 +100,53 @@ export interface SpeedTestsOptions {
  */
 const RETAIN_MS = 10_000
 
-const OWNER_GONE = {
-  code: 'node_lost',
-  message: 'The node running this test stopped before this region finished.',
-}
-
 export class SpeedTests {
   readonly #options: SpeedTestsOptions
   readonly #live = new Map<string, TestRun>()
   /** Per test, the chain of its store writes (applied in call order by the store). */
   readonly #writes = new Map<string, Promise<void>>()
   readonly #limits: StartLimits | null
+  readonly #files: RowFiles
+  /** What following a test's owner, or ending an abandoned test, needs (follow-owner.ts). */
+  readonly #owners: OwnerContext
 
   constructor(options: SpeedTestsOptions) {
     this.#options = options
     this.#limits = options.startLimits ? new StartLimits(options.cluster, options.startLimits) : null
+    this.#files = new RowFiles(options.store, {
+      write: (testId, work) => this.#write(testId, work),
+      report: (error) => this.#report(error),
+    })
+    this.#owners = {
+      cluster: options.cluster,
+      store: options.store,
+      // a follower does not know the request: the longest any test may take
+      deadlineMs: this.#deadlineFor({ runs: MAX_RUNS, repeatView: true, lighthouse: true }),
+      report: (error) => this.#report(error),
+    }
     serveFollow(options.cluster, { live: (id) => this.#live.get(id), flushed: (id) => this.#flushed(id) })
   }
 
   async start(request: StartRequest): Promise<StartResult> {
-    const normalized = normalizeUrl(request.url)
-    if (!normalized.ok) return { ok: false, error: normalized.error }
-    const runs = request.runs ?? 1
-    if (!Number.isInteger(runs) || (runs as number) < 1 || (runs as number) > MAX_RUNS) {
-      return {
-        ok: false,
-        error: { code: 'bad_request', message: `"runs" must be a whole number from 1 to ${MAX_RUNS}.` },
-      }
-    }
-    const budget = request.budget === undefined ? undefined : parseBudget(request.budget)
-    if (budget && !budget.ok)
-      return { ok: false, error: { code: 'bad_request', message: `budget: ${budget.message}` } }
-    const settings = parseTestSettings(request)
-    if (!settings.ok) {
-      const message = `"${settings.field}" must be one of ${settings.allowed.join(', ')}.`
-      return { ok: false, error: { code: 'bad_request', message } }
-    }
-    const { device, connectivity } = settings.settings
-    const repeatView = request.repeatView ?? false
-    if (typeof repeatView !== 'boolean') {
-      return { ok: false, error: { code: 'bad_request', message: '"repeatView" must be true or false.' } }
-    }
-    const lighthouse = request.lighthouse ?? false
-    if (typeof lighthouse !== 'boolean') {
-      return { ok: false, error: { code: 'bad_request', message: '"lighthouse" must be true or false.' } }
-    }
-    const members = this.#chooseMembers(request.regions)
+    const parsed = parseStartRequest(request)
+    if (!parsed.ok) return parsed
+    const { url, runs, budget, device, connectivity, repeatView, lighthouse } = parsed.start
+    const members = chooseMembers(this.#options.cluster.members(), request.regions)
     if (!Array.isArray(members)) return { ok: false, error: members }
-    const blocked = await checkTarget(normalized.url, {
+    const blocked = await checkTarget(url, {
       allowPrivate: this.#options.allowPrivate,
       ...(this.#options.allowTargets ? { allowTargets: this.#options.allowTargets } : {}),
     })
     if (blocked) return { ok: false, error: blocked }
     // Counted last, so a request refused for any other reason uses up no place.
-    const limited = await this.#limits?.take(normalized.url.hostname)
-    if (limited && !limited.ok) return { ok: false, error: rateLimited(limited, normalized.url.hostname) }
+    const limited = await this.#limits?.take(url.hostname)
+    if (limited && !limited.ok) return { ok: false, error: rateLimited(limited, url.hostname) }
 
-    const header = { id: newTestId(), url: normalized.url.href, createdAt: new Date().toISOString() }
+    const header = { id: newTestId(), url: url.href, createdAt: new Date().toISOString() }
     const run = new TestRun(
       header,
       members,
-      budget ? { onEnd: (row) => ({ ...row, budget: evaluateBudget(budget.budget, row) }) } : {},
+      budget ? { onEnd: (row) => ({ ...row, budget: evaluateBudget(budget, row) }) } : {},
     )
     const snapshot = run.snapshot()
     // In the store before anyone hears of it, so every node can answer for it at once.
@@ -197,7 +170,7 @@ export class SpeedTests {
     this.#fanOut(run, members, {
       testId: run.id,
       url: header.url,
-      runs: runs as number,
+      runs,
       device,
       connectivity,
       ...(repeatView ? { repeatView } : {}),
@@ -212,7 +185,8 @@ export class SpeedTests {
     const stored = await this.#options.store.getTest(id)
     if (!stored) return null
     const test = toSpeedTest(stored)
-    if (test.state === 'running' && !this.#ownerServes(stored.owner)) return this.#endAbandoned(test)
+    if (test.state === 'running' && !ownerServes(this.#options.cluster, stored.owner))
+      return endAbandoned(this.#options.store, test)
     return test
   }
 
@@ -239,10 +213,10 @@ export class SpeedTests {
     const stored = await this.#options.store.getTest(id)
     if (!stored) return null
     const test = toSpeedTest(stored)
-    if (test.state === 'running' && this.#ownerServes(stored.owner)) {
-      return this.#followOwner(stored.owner, test, listener)
+    if (test.state === 'running' && ownerServes(this.#options.cluster, stored.owner)) {
+      return followOwner(this.#owners, stored.owner, test, listener)
     }
-    replay(test.state === 'running' ? await this.#endAbandoned(test) : test, listener)
+    replay(test.state === 'running' ? await endAbandoned(this.#options.store, test) : test, listener)
     return () => {}
   }
 
@@ -305,26 +279,6 @@ export class SpeedTests {
     await Promise.all(this.#writes.values())
   }
 
-  #chooseMembers(regions: unknown): Member[] | StartError {
-    const members = this.#options.cluster.members()
-    if (regions === undefined || regions === null) return members
-    const known = [...new Set(members.map((m) => m.region))].sort()
-    if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string')) {
-      return {
-        code: 'unknown_region',
-        message: `"regions" must be a non-empty list of region codes (${known.join(', ')}).`,
-      }
-    }
-    const missing = regions.filter((r) => !known.includes(r))
-    if (missing.length > 0) {
-      return {
-        code: 'unknown_region',
-        message: `No node is running in ${missing.join(', ')}. Available: ${known.join(', ') || 'none'}.`,
-      }
-    }
-    return members.filter((m) => regions.includes(m.region))
-  }
-
   /** One `measure` multicall; each member's row ends the moment that member answers. */
   #fanOut(run: TestRun, members: Member[], request: MeasureRequest): void {
     void multicall(
@@ -333,69 +287,35 @@ export class SpeedTests {
       MEASURE_METHOD,
       request,
       {
-        timeout: this.#options.deadlineMs,
+        timeout: this.#deadlineFor(request),
         onMessage: (node, message) => {
           const update = parseRegionUpdate(message)
-          if (update) run.update(node, this.#keepFiles(run.id, node, update))
+          if (update) run.update(node, this.#files.keep(run.id, node, update))
         },
         onSettled: (result) => {
           const update = result.status === 'fulfilled' ? parseRegionUpdate(result.value) : null
           if (update?.reports && update.reports.length > 0)
-            this.#settleWithReports(run, result.node, update, update.reports)
-          else settleRow(run, result, (node, update) => this.#keepFiles(run.id, node, update))
+            this.#files.settleWithReports(run, result.node, update, update.reports)
+          else settleRow(run, result, (node, update) => this.#files.keep(run.id, node, update))
         },
       },
     )
   }
 
-  /**
-   * A row's images and gathered data go to the store, ahead of the row that links to
-   * them (writes are in order), and never into the row itself; its Lighthouse report
-   * has gone there already (#settleWithReports).
-   */
-  #keepFiles(testId: string, node: string, update: RegionUpdate): RegionUpdate {
-    const { images, gathered, reports: _reports, ...row } = update
-    const files: StoredFile[] = (images ?? []).map((image) => ({
-      name: image.name,
-      contentType: 'image/jpeg',
-      data: Buffer.from(image.jpeg, 'base64'),
-    }))
-    if (gathered) files.push(gatheredFile(gathered))
-    if (files.length > 0) this.#write(testId, (store) => store.saveFiles(testId, node, files))
-    return row
+  #deadlineFor(request: RequestShape): number {
+    const { deadlineMs } = this.#options
+    return typeof deadlineMs === 'number' ? deadlineMs : deadlineMs(request)
   }
 
   /** A file a row links to (`artifacts`), or null. */
-  async file(testId: string, node: string, name: string): Promise<StoredFile | null> {
-    return this.#options.store.getFile(testId, node, name)
-  }
-
-  /**
-   * A final row with a Lighthouse report: the report's HTML is rendered (a few hundred ms)
-   * and handed to the store before the row that links to it is applied, so no one hears
-   * of a link whose file is not there yet. A report that cannot be rendered costs the row
-   * its report links, never its numbers.
-   */
-  #settleWithReports(run: TestRun, node: string, update: RegionUpdate, reports: readonly RowReport[]): void {
-    this.#write(run.id, async (store) => {
-      let row: RegionUpdate = update
-      try {
-        const files = await lighthouseFiles(reports)
-        if (files.length > 0) await store.saveFiles(run.id, node, files)
-        else row = withoutReportLinks(update)
-      } catch (error) {
-        this.#report(error)
-        row = withoutReportLinks(update)
-      } finally {
-        run.update(node, this.#keepFiles(run.id, node, row))
-      }
-    })
+  file(testId: string, node: string, name: string): Promise<StoredFile | null> {
+    return this.#files.get(testId, node, name)
   }
 
   #write(testId: string, work: (store: TestStore) => Promise<void>): void {
     const previous = this.#writes.get(testId) ?? Promise.resolve()
     // Handed to the store at once: it applies writes in call order, and batches those that
-    // come together into one commit (test-store.ts), which waiting here would prevent.
+    // come together into one commit (write-queue.ts), which waiting here would prevent.
     const written = work(this.#options.store).catch((error: unknown) => this.#report(error))
     this.#writes.set(
       testId,
@@ -418,72 +338,9 @@ export class SpeedTests {
     }, this.#options.retainMs ?? RETAIN_MS).unref()
   }
 
-  /** Whether the test's owner is another live member, which can stream it to us. */
-  #ownerServes(owner: string): boolean {
-    const { cluster } = this.#options
-    return owner !== cluster.self.node && cluster.members().some((member) => member.node === owner)
-  }
-
-  /** A running test nobody runs any more: its unfinished rows end as `node_lost`, in the store too. */
-  async #endAbandoned(test: SpeedTest): Promise<SpeedTest> {
-    const results = test.results.map(
-      (row): RegionResult =>
-        isFinal(row) ? row : { ...row, status: 'error', error: OWNER_GONE, updatedAt: Date.now() },
-    )
-    const ended: SpeedTest = { ...test, state: 'done', results }
-    const unfinished = results.flatMap((_row, position) =>
-      isFinal(test.results[position] ?? { status: 'error' }) ? [] : [position],
-    )
-    // Every row already final (its last write made it, the state's did not): write the state anyway.
-    for (const position of unfinished.length > 0 ? unfinished : [0]) {
-      const row = results[position]
-      if (row) await this.#options.store.saveRow(test.id, toRowInput(row, position), 'done')
-    }
-    return ended
-  }
-
-  #followOwner(owner: string, test: SpeedTest, listener: TestListener): () => void {
-    const { store } = this.#options
-    return followRemote(
-      this.#options.cluster,
-      owner,
-      test.id,
-      {
-        onRow: (result) => listener({ type: 'region', result }),
-        onStoredRow: async (node) => {
-          const row = await store.getRow(test.id, node)
-          if (row) listener({ type: 'region', result: fromStoredRow(row) })
-        },
-        onEnd: async (outcome) => {
-          const stored = await store.getTest(test.id)
-          if (!stored) return
-          let now = toSpeedTest(stored)
-          // The owner vanished mid-test: nobody will finish its rows.
-          if (outcome === 'lost' && now.state === 'running') now = await this.#endAbandoned(now)
-          if (outcome === 'done') {
-            if (now.state === 'done') listener({ type: 'done', test: now })
-          } else replay(now, listener)
-        },
-      },
-      { timeoutMs: this.#options.deadlineMs + 60_000, onError: (error) => this.#report(error) },
-    )
-  }
-
   #report(error: unknown): void {
     ;(this.#options.onError ?? ((e: unknown) => console.error('speed tests:', e)))(error)
   }
-}
-
-/** What a late subscriber gets of a test that is not live here: every row, then `done` if done. */
-function replay(test: SpeedTest, listener: TestListener): void {
-  for (const result of test.results) listener({ type: 'region', result })
-  if (test.state === 'done') listener({ type: 'done', test })
-}
-
-function withoutReportLinks(update: RegionUpdate): RegionUpdate {
-  if (!update.artifacts?.lighthouse) return update
-  const { lighthouse: _links, ...artifacts } = update.artifacts
-  return { ...update, artifacts }
 }
 
 function settleRow(
@@ -518,20 +375,4 @@ function describeCallError(error: ClusterError): { code: string; message: string
     default:
       return { code: error.code, message: error.message }
   }
-}
-
-function rateLimited(verdict: LimitVerdict & { ok: false }, host: string): StartError {
-  const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000)
-  const why =
-    verdict.scope === 'host'
-      ? `Too many tests of ${host} this minute, from all clients together`
-      : 'Too many tests this minute on this deploy'
-  return { code: 'rate_limited', message: `${why}; try again in ${retryAfterSeconds} s.`, retryAfterSeconds }
-}
-
-const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'
-
-/** Short, unguessable, URL-safe ids for permalinks. */
-function newTestId(): string {
-  return [...randomBytes(12)].map((byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('')
 }

@@ -21,12 +21,12 @@
  * the call returns, so the repeat view holds the same machine-budget slot as the first.
  */
 
-import { defineTask, type TaskContext } from '@world-page-speed/flame'
+import { defineTask } from '@world-page-speed/flame'
 import type { BrowserHost } from '../browser/browser-host.ts'
 import type { DeviceName } from '../browser/devices.ts'
 import type { Measurement } from '../browser/types.ts'
 import { type EgressPolicy, parseEgressPolicy } from './egress.ts'
-import { machineBudget, runnerBrowser, runnerEgressProxy } from './runner-resources.ts'
+import { runnerBrowser, runnerEgressProxy, takeMachineSlot } from './runner-resources.ts'
 
 export interface TimedNavInput {
   url: string
@@ -75,17 +75,6 @@ export function parseTimedNavMessage(message: unknown): TimedNavMessage | null {
   }
 }
 
-/** A slot of the machine's load budget, telling the caller its place in line while it waits. */
-async function takeMachineSlot(slots: number, ctx: TaskContext): Promise<() => void> {
-  let waited = false
-  const release = await machineBudget(slots).acquire(ctx.signal, (position) => {
-    waited = true
-    ctx.send({ type: 'queued', position } satisfies TimedNavMessage)
-  })
-  if (waited) ctx.send({ type: 'queued', position: 0 } satisfies TimedNavMessage)
-  return release
-}
-
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
   // The machine, not just this runner, must be free: loads that overlap on one machine
   // slow each other down and the numbers would lie. The budget covers launching the
@@ -93,7 +82,9 @@ export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx)
   // since both load the machine too; the result is returned before that tidying ends.
   const policy = parseEgressPolicy(input.egress)
   if (!policy) throw new Error('timedNav: the input has no valid egress policy')
-  const release = input.machineSlots > 0 ? await takeMachineSlot(input.machineSlots, ctx) : null
+  const release = await takeMachineSlot(input.machineSlots, ctx, (position) =>
+    ctx.send({ type: 'queued', position } satisfies TimedNavMessage),
+  )
   let host: BrowserHost | undefined
   try {
     const proxyServer = await runnerEgressProxy(ctx, policy)

@@ -10,5 +10,6 @@ export { connect, parseLocation, SQLITE_FILE, type StoreLocation } from './conne
 export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
 export { appliedMigrations, MIGRATION_NAMES, migrateTo, migrateToLatest } from './migrations.ts'
 export { ARTIFACTS_FOLDER, openStore, type StoreSettings } from './open.ts'
+export type { JsonObject, RowInput, StoredFile, StoredRow, StoredTest, TestHeader } from './records.ts'
 export { type Retention, type RetentionOptions, startRetention } from './retention.ts'
 export * from './test-store.ts'

@@ -1,6 +1,6 @@
 /**
  * The store's writes on SQLite as cached prepared statements: one batch of the write
- * queue (test-store.ts) in one `BEGIN IMMEDIATE` transaction, each row a run of a
+ * queue (write-queue.ts) in one `BEGIN IMMEDIATE` transaction, each row a run of a
  * statement prepared once, instead of a query built, compiled and prepared per batch by
  * the query layer — which cost more than SQLite's own work. Same tables, same SQL
  * meaning as the Kysely path that PostgreSQL takes.

@@ -55,12 +55,9 @@ describe('canary: a hostile page under WPS_ALLOW_TARGETS', () => {
     const run = await runCanaryPage(allowed)
     assert.equal(run.outcome.code, 0, run.outcome.stderr)
     assert.ok(run.tcp >= 5, `the canary saw ${run.tcp} connections`)
-    // The vectors that reach it within the load every time (workers and ICE may come a little
-    // later). Not the WebSockets: neither the page's nor the worker's WebSocket is sure to
-    // reach the canary through the egress proxy within the load — on this session's code it
-    // did in about half the runs, on the previous release in every run, and why is still
-    // open. The guarded run below still checks that the page tried one and that nothing
-    // reached the canary.
+    // The vectors that reach it within the load every time (workers' fetches and ICE may
+    // come a little later). Both WebSockets, the page's and the worker's, go through the
+    // egress proxy's CONNECT tunnel.
     const reached = (path: string) => run.requests.some((line) => line.includes(` ${path} `))
     const requests = run.requests
     const expected = [
@@ -68,6 +65,8 @@ describe('canary: a hostile page under WPS_ALLOW_TARGETS', () => {
       ['/fetch'],
       ['/xhr'],
       ['/iframe'],
+      ['/ws'],
+      ['/worker-ws'],
       ['/sse'],
       ['/beacon'],
       ['/form'],

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
-import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
+import { FACTS, startFixtureSite } from '../fixtures/site.ts'
 import { startTestServer, type TestServer } from '../support/node-server.ts'
 import { parsePrometheus } from '../support/prometheus.ts'
 import { schemaErrors } from '../support/schema-check.ts'
+import { siteAndServer } from '../support/site-server.ts'
 import { readEvents } from '../support/sse.ts'
 
 const post = (base: string, body: unknown) =>
@@ -24,20 +25,10 @@ interface ApiError {
 }
 
 describe('HTTP API', () => {
-  let site: FixtureSite
-  let server: TestServer
-
-  before(async () => {
-    site = await startFixtureSite()
-    server = await startTestServer({ WPS_ALLOW_PRIVATE: '1' })
-  })
-  after(async () => {
-    await server?.close()
-    await site?.close()
-  })
+  const stack = siteAndServer(startFixtureSite)
 
   it('runs a test and streams starting → loading → complete, then done', async () => {
-    const response = await post(server.url, { url: `${site.url}${FACTS.delayed.path}` })
+    const response = await post(stack.server.url, { url: `${stack.site.url}${FACTS.delayed.path}` })
     assert.equal(response.status, 201)
     const created = (await response.json()) as {
       id: string
@@ -45,7 +36,7 @@ describe('HTTP API', () => {
       regions: string[]
       links: { self: string; events: string; page: string }
     }
-    assert.equal(created.url, `${site.url}${FACTS.delayed.path}`)
+    assert.equal(created.url, `${stack.site.url}${FACTS.delayed.path}`)
     assert.deepEqual(created.regions, ['local'])
     assert.deepEqual(created.links, {
       self: `/api/tests/${created.id}`,
@@ -53,7 +44,7 @@ describe('HTTP API', () => {
       page: `/tests/${created.id}`,
     })
 
-    const events = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done')
+    const events = await readEvents(`${stack.server.url}${created.links.events}`, (e) => e.event === 'done')
     const statuses = events.filter((e) => e.event === 'region').map((e) => (e.data as RegionResult).status)
     // Queued first when the machine's load budget is taken (other processes on this machine measure too).
     assert.ok(['starting', 'queued'].includes(statuses[0] ?? ''), `saw ${statuses.join(',')}`)
@@ -68,21 +59,25 @@ describe('HTTP API', () => {
     assert.ok((row.metrics.load ?? 0) >= FACTS.delayed.delayMs, `load ${row.metrics.load}`)
     assert.equal(typeof row.cold, 'boolean')
 
-    const stored = (await (await fetch(`${server.url}${created.links.self}`)).json()) as SpeedTest
+    const stored = (await (await fetch(`${stack.server.url}${created.links.self}`)).json()) as SpeedTest
     assert.deepEqual(stored.results[0]?.metrics, row.metrics)
     // What a real measurement answers is what the OpenAPI document says.
     assert.deepEqual(await schemaErrors('SpeedTest', stored), [])
     assert.ok((row.entries?.length ?? 0) > 0, 'the row lists its requests')
 
     // A late subscriber gets the current state and `done` at once.
-    const late = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done', 5000)
+    const late = await readEvents(
+      `${stack.server.url}${created.links.events}`,
+      (e) => e.event === 'done',
+      5000,
+    )
     assert.deepEqual(
       late.map((e) => e.event),
       ['region', 'done'],
     )
 
     // The node's metrics count this one test and its one page load, which booted one runner.
-    const metrics = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text())
+    const metrics = parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text())
     assert.equal(metrics.value('wps_tests_started_total'), 1)
     assert.equal(
       metrics.value('wps_measurements_total', { region: 'local', status: 'complete', code: 'none' }),
@@ -108,11 +103,11 @@ describe('HTTP API', () => {
   })
 
   it('repeats the page load when asked and reports the median run, listing every run', async () => {
-    site.resetTraffic()
-    const response = await post(server.url, { url: `${site.url}${FACTS.delayed.path}`, runs: 3 })
+    stack.site.resetTraffic()
+    const response = await post(stack.server.url, { url: `${stack.site.url}${FACTS.delayed.path}`, runs: 3 })
     assert.equal(response.status, 201)
     const created = (await response.json()) as { links: { events: string } }
-    const events = await readEvents(`${server.url}${created.links.events}`, (e) => e.event === 'done')
+    const events = await readEvents(`${stack.server.url}${created.links.events}`, (e) => e.event === 'done')
     const loadingRuns = events
       .filter((e) => e.event === 'region' && (e.data as RegionResult).status === 'loading')
       .map((e) => `${(e.data as RegionResult).run}/${(e.data as RegionResult).runCount}`)
@@ -127,7 +122,7 @@ describe('HTTP API', () => {
     assert.deepEqual(row.metrics, row.runs[row.medianRun]?.metrics)
     assert.equal(row.metrics.load, [...loads].sort((a, b) => a - b)[1], 'the row is the median run')
     // Three real page loads, each a fresh context: three documents, three new connections at least.
-    const traffic = site.traffic()
+    const traffic = stack.site.traffic()
     assert.equal(traffic.requests.filter((path) => path === FACTS.delayed.path).length, 3)
     assert.ok(traffic.connections >= 3)
   })
@@ -142,33 +137,33 @@ describe('HTTP API', () => {
       [{ url: 'example.com', runs: 6 }, 400, 'bad_request'],
     ]
     for (const [body, status, code] of cases) {
-      const response = await post(server.url, body)
+      const response = await post(stack.server.url, body)
       assert.equal(response.status, status, JSON.stringify(body))
       const payload = (await response.json()) as ApiError
       assert.equal(payload.error.code, code, JSON.stringify(body))
       assert.ok(payload.error.message.length > 10)
     }
-    const missing = await fetch(`${server.url}/api/tests/nope`)
+    const missing = await fetch(`${stack.server.url}/api/tests/nope`)
     assert.equal(missing.status, 404)
     assert.equal(((await missing.json()) as ApiError).error.code, 'not_found')
-    assert.equal((await fetch(`${server.url}/api/tests/nope/events`)).status, 404)
+    assert.equal((await fetch(`${stack.server.url}/api/tests/nope/events`)).status, 404)
   })
 
   it('lists its region, answers health checks and serves the permalink page', async () => {
-    const regions = (await (await fetch(`${server.url}/api/regions`)).json()) as Array<{
+    const regions = (await (await fetch(`${stack.server.url}/api/regions`)).json()) as Array<{
       region: string
       node: string
     }>
     assert.equal(regions.length, 1)
     assert.equal(regions[0]?.region, 'local')
-    assert.equal((await fetch(`${server.url}/healthz`)).status, 200)
-    const page = await fetch(`${server.url}/tests/anything`)
+    assert.equal((await fetch(`${stack.server.url}/healthz`)).status, 200)
+    const page = await fetch(`${stack.server.url}/tests/anything`)
     assert.equal(page.status, 200)
     assert.match(await page.text(), /World Page Speed/)
-    const pools = (await (await fetch(`${server.url}/api/pools`)).json()) as unknown[]
+    const pools = (await (await fetch(`${stack.server.url}/api/pools`)).json()) as unknown[]
     assert.equal(pools.length, 1)
     // Three runs of the test before: four page loads in all, all complete.
-    const metrics = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text())
+    const metrics = parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text())
     assert.equal(metrics.value('wps_tests_started_total'), 2)
     assert.equal(
       metrics.value('wps_measurements_total', { region: 'local', status: 'complete', code: 'none' }),

@@ -12,11 +12,12 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
-import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
+import { describe, it } from 'node:test'
+import { FACTS, startFixtureSite } from '../fixtures/site.ts'
 import { postTest, runTest } from '../support/api.ts'
-import { startTestServer, type TestServer } from '../support/node-server.ts'
+import { startTestServer } from '../support/node-server.ts'
 import { schemaErrors } from '../support/schema-check.ts'
+import { siteAndServer } from '../support/site-server.ts'
 
 /** A page that loads at once, then fetches something every 200 ms forever: Lighthouse waits for a network quiet that never comes. */
 const RESTLESS = `<!doctype html><html><head><link rel="icon" href="data:,"><title>restless</title></head>
@@ -40,30 +41,23 @@ async function startRestlessSite(): Promise<{ url: string; close(): Promise<void
 }
 
 describe('Lighthouse through the API', () => {
-  let site: FixtureSite
-  let server: TestServer
-  before(async () => {
-    site = await startFixtureSite()
-    server = await startTestServer({ WPS_ALLOW_PRIVATE: '1' })
-  })
-  after(async () => {
-    await server?.close()
-    await site?.close()
-  })
+  const stack = siteAndServer(startFixtureSite)
 
   it('scores the page, shows the audit as its own step and serves the report as HTML and JSON', async () => {
     // The moment a row links to its report, the report is there (it is stored first).
     let firstLinked: Promise<number[]> | undefined
     const run = await runTest(
-      server.url,
-      { url: `${site.url}${FACTS.lcp.path}`, lighthouse: true },
+      stack.server.url,
+      { url: `${stack.site.url}${FACTS.lcp.path}`, lighthouse: true },
       {
         timeoutMs: 120_000,
         onRow: (row) => {
           const linked = row.artifacts?.lighthouse
           if (linked && !firstLinked) {
             firstLinked = Promise.all(
-              [linked.html, linked.json].map(async (link) => (await fetch(`${server.url}${link}`)).status),
+              [linked.html, linked.json].map(
+                async (link) => (await fetch(`${stack.server.url}${link}`)).status,
+              ),
             )
           }
         },
@@ -108,7 +102,7 @@ describe('Lighthouse through the API', () => {
 
     const links = row.artifacts?.lighthouse
     assert.ok(links, JSON.stringify(row.artifacts))
-    const json = await fetch(`${server.url}${links.json}`)
+    const json = await fetch(`${stack.server.url}${links.json}`)
     assert.equal(json.status, 200)
     assert.match(json.headers.get('content-type') ?? '', /^application\/json/)
     const lhr = (await json.json()) as {
@@ -119,13 +113,13 @@ describe('Lighthouse through the API', () => {
       audits: Record<string, { numericValue?: number }>
     }
     assert.equal(lhr.lighthouseVersion, '12.2.3')
-    assert.equal(lhr.finalDisplayedUrl, `${site.url}${FACTS.lcp.path}`)
+    assert.equal(lhr.finalDisplayedUrl, `${stack.site.url}${FACTS.lcp.path}`)
     assert.equal(lhr.configSettings.throttlingMethod, 'provided')
     assert.equal(lhr.configSettings.formFactor, 'desktop')
     assert.equal(lhr.categories.performance.score, lighthouse.performance)
     assert.equal(lhr.audits['largest-contentful-paint']?.numericValue, lcpAudit.numericValue)
 
-    const html = await fetch(`${server.url}${links.html}`)
+    const html = await fetch(`${stack.server.url}${links.html}`)
     assert.equal(html.status, 200)
     assert.match(html.headers.get('content-type') ?? '', /^text\/html/)
     assert.match(html.headers.get('content-security-policy') ?? '', /^sandbox allow-scripts/)
@@ -162,15 +156,15 @@ describe('Lighthouse through the API', () => {
   })
 
   it('without the flag there is no audit; a flag that is not a boolean is refused', async () => {
-    const run = await runTest(server.url, { url: `${site.url}${FACTS.rich.path}` })
+    const run = await runTest(stack.server.url, { url: `${stack.site.url}${FACTS.rich.path}` })
     const row = run.test.results[0]
     assert.equal(row?.status, 'complete')
     assert.equal(row?.lighthouse, undefined)
     assert.ok(run.rows.every((r) => r.lighthouse === undefined))
     assert.equal(row?.artifacts?.lighthouse, undefined)
 
-    const refused = await postTest(server.url, {
-      url: `${site.url}/`,
+    const refused = await postTest(stack.server.url, {
+      url: `${stack.site.url}/`,
       lighthouse: 'yes' as unknown as boolean,
     })
     assert.equal(refused.status, 400)

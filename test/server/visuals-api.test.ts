@@ -5,11 +5,11 @@
  * screenshot URLs serve JPEGs, and 3G's round trip and bandwidth show in the numbers.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
-import { startVisualSite, type VisualSite } from '../browser/visual-site.ts'
-import { startTestServer, type TestServer } from '../support/node-server.ts'
+import { startVisualSite } from '../browser/visual-site.ts'
 import { schemaErrors } from '../support/schema-check.ts'
+import { siteAndServer } from '../support/site-server.ts'
 import { readEvents } from '../support/sse.ts'
 
 const post = (base: string, body: unknown) =>
@@ -20,23 +20,14 @@ const post = (base: string, body: unknown) =>
   })
 
 describe('device, connectivity and artifacts through the API', () => {
-  let site: VisualSite
-  let server: TestServer
-  before(async () => {
-    site = await startVisualSite()
-    server = await startTestServer({ WPS_ALLOW_PRIVATE: '1' })
-  })
-  after(async () => {
-    await server?.close()
-    await site?.close()
-  })
+  const stack = siteAndServer(startVisualSite)
 
   async function runTest(body: Record<string, unknown>): Promise<{ id: string; row: RegionResult }> {
-    const response = await post(server.url, { url: `${site.url}/`, ...body })
+    const response = await post(stack.server.url, { url: `${stack.site.url}/`, ...body })
     assert.equal(response.status, 201, await response.clone().text())
     const { id } = (await response.json()) as { id: string }
-    await readEvents(`${server.url}/api/tests/${id}/events`, (e) => e.event === 'done')
-    const test = (await (await fetch(`${server.url}/api/tests/${id}`)).json()) as SpeedTest
+    await readEvents(`${stack.server.url}/api/tests/${id}/events`, (e) => e.event === 'done')
+    const test = (await (await fetch(`${stack.server.url}/api/tests/${id}`)).json()) as SpeedTest
     assert.deepEqual(await schemaErrors('SpeedTest', test), [])
     const row = test.results[0]
     assert.ok(row)
@@ -45,9 +36,9 @@ describe('device, connectivity and artifacts through the API', () => {
   }
 
   it('mobile: the page sees 412 px and the mobile UA, the row says so, and its images are served', async () => {
-    const before = site.seen().length
+    const before = stack.site.seen().length
     const { id, row } = await runTest({ device: 'mobile' })
-    const seen = site.seen().slice(before)
+    const seen = stack.site.seen().slice(before)
     assert.equal(seen.length, 1)
     assert.equal(seen[0]!.innerWidth, 412)
     assert.match(seen[0]!.userAgent, /Android.*Mobile/)
@@ -62,7 +53,7 @@ describe('device, connectivity and artifacts through the API', () => {
     assert.ok(row.artifacts?.screenshot)
     for (const url of [...filmstrip.map((f) => f.url), row.artifacts.screenshot]) {
       assert.ok(url.startsWith(`/api/tests/${id}/artifacts/`), url)
-      const image = await fetch(`${server.url}${url}`)
+      const image = await fetch(`${stack.server.url}${url}`)
       assert.equal(image.status, 200, url)
       assert.equal(image.headers.get('content-type'), 'image/jpeg')
       const bytes = Buffer.from(await image.arrayBuffer())
@@ -70,7 +61,7 @@ describe('device, connectivity and artifacts through the API', () => {
     }
     const speedIndex = row.metrics.speedIndex
     assert.ok(typeof speedIndex === 'number' && speedIndex > 0)
-    const missing = await fetch(`${server.url}/api/tests/${id}/artifacts/${row.node}/frame-999.jpg`)
+    const missing = await fetch(`${stack.server.url}/api/tests/${id}/artifacts/${row.node}/frame-999.jpg`)
     assert.equal(missing.status, 404)
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found')
   })
@@ -82,7 +73,7 @@ describe('device, connectivity and artifacts through the API', () => {
     const { ttfb, load } = row.metrics
     assert.ok(ttfb !== null && ttfb >= 600, `ttfb ${ttfb} ms ≥ 2 × 300 ms`)
     const wireMs = ((row.transferBytes ?? 0) * 8) / 1600
-    assert.ok((row.transferBytes ?? 0) >= site.bytes, `${row.transferBytes} B`)
+    assert.ok((row.transferBytes ?? 0) >= stack.site.bytes, `${row.transferBytes} B`)
     assert.ok(load !== null && load >= wireMs, `load ${load} ms ≥ ${wireMs.toFixed(0)} ms on the wire`)
   })
 
@@ -93,7 +84,7 @@ describe('device, connectivity and artifacts through the API', () => {
       { connectivity: 'dialup' },
       { connectivity: ['3g'] },
     ]) {
-      const response = await post(server.url, { url: `${site.url}/`, ...body })
+      const response = await post(stack.server.url, { url: `${stack.site.url}/`, ...body })
       assert.equal(response.status, 400, JSON.stringify(body))
       const answer = (await response.json()) as { error: { code: string; message: string } }
       assert.equal(answer.error.code, 'bad_request', JSON.stringify(body))

@@ -10,10 +10,11 @@
  * Response schemas document; they do not filter. Answers are serialised with plain
  * JSON.stringify (see app.ts), and objects allow more properties than they list,
  * because results gain fields as features land (the contract says: extend freely).
- * One file per family: common.ts, row.ts, budget.ts, test.ts, cluster.ts, lighthouse.ts.
+ * One file per family: common.ts, row.ts, budget.ts, test.ts, cluster.ts, lighthouse.ts, access.ts.
  * test/server/api.test.ts checks a real measured test against these schemas.
  */
 
+export { accessSchema } from './access.ts'
 export { budgetSchema, budgetVerdictSchema } from './budget.ts'
 export { poolSchema, regionEntrySchema } from './cluster.ts'
 export { errorResponses, errorSchema, MAX_URL_LENGTH, ref } from './common.ts'

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { decodeCursor } from '../cursor.ts'
+import type { RowInput, TestHeader } from '../records.ts'
 import { startRetention } from '../retention.ts'
-import type { RowInput, TestHeader, TestStore } from '../test-store.ts'
+import type { TestStore } from '../test-store.ts'
 
 export interface SuiteTarget {
   store: TestStore

@@ -10,7 +10,7 @@
 import { formatBytes, formatCls, formatCount, formatMs } from '../../../../src/format/index.ts'
 import type { RepeatViewResult } from '../../../../src/speedtest/model.ts'
 import { errorTitle } from '../../errors.ts'
-import styles from './repeat-view.module.css'
+import detail from '../row-details/row-details.module.css'
 import { type FirstView, repeatSavings } from './savings.ts'
 
 interface Props {
@@ -31,7 +31,7 @@ const COLUMNS = [
 export function RepeatView({ first, repeat }: Props) {
   if (repeat.error) {
     return (
-      <p class={styles.repeat} data-testid="repeat-view" data-status="error">
+      <p class={detail.details} data-testid="repeat-view" data-status="error">
         Repeat view: {errorTitle(repeat.error.code)} — {repeat.error.message}
       </p>
     )
@@ -42,10 +42,10 @@ export function RepeatView({ first, repeat }: Props) {
   if (saved.loadSavedMs !== null && saved.loadSavedMs > 0)
     parts.push(`load ${formatMs(saved.loadSavedMs)} sooner`)
   return (
-    <details class={styles.repeat} data-testid="repeat-view" data-status="complete">
+    <details class={detail.details} data-testid="repeat-view" data-status="complete">
       <summary>Repeat view (warm cache): {parts.join(' · ')}</summary>
-      <div class={styles.scroller}>
-        <table class={styles.table}>
+      <div class={detail.scroller}>
+        <table class={detail.table}>
           <thead>
             <tr>
               <th scope="col">View</th>

@@ -9,6 +9,7 @@
 import { formatMs } from '../../../../src/format/index.ts'
 import type { RunSummary } from '../../../../src/speedtest/model.ts'
 import { errorTitle } from '../../errors.ts'
+import detail from '../row-details/row-details.module.css'
 import styles from './runs.module.css'
 import { runStats } from './stats.ts'
 
@@ -20,12 +21,12 @@ interface Props {
 export function RunsTable({ runs, medianRun }: Props) {
   const stats = runStats(runs, medianRun)
   return (
-    <details class={styles.runs} data-testid="runs">
+    <details class={detail.details} data-testid="runs">
       <summary>
         {runs.length} runs · the numbers above are run {(medianRun ?? 0) + 1}, the median by load time
       </summary>
-      <div class={styles.scroller}>
-        <table class={styles.table}>
+      <div class={detail.scroller}>
+        <table class={detail.table}>
           <thead>
             <tr>
               <th scope="col">Run</th>

@@ -6,6 +6,7 @@
  *   <Screenshot url={row.artifacts.screenshot} viewport={row.settings.viewport} lcp={row.lcpElement} />
  */
 
+import detail from '../row-details/row-details.module.css'
 import { type Box, highlightBox } from './highlight.ts'
 import styles from './screenshot.module.css'
 
@@ -23,7 +24,7 @@ export function Screenshot({ url, viewport, lcp }: Props) {
       ? 'the LCP element outlined'
       : 'the LCP element is outside the visible part'
   return (
-    <details class={styles.details}>
+    <details class={detail.details}>
       <summary>Final screenshot · {note}</summary>
       <figure class={styles.figure} data-testid="screenshot">
         <div class={styles.frame}>
