@@ -6,7 +6,9 @@
  * backend (IPC child) with the same runner program, so the difference is the API and
  * the network link. A real nats-server carries the link. Then the same for the real
  * `wps runner` (the compiled build when current) measuring a page: empty pool → task
- * running (target ≤ 0.5 s) → first page loaded.
+ * running (target ≤ 0.5 s) → first page loaded. Returns what it prints, by table:
+ * `coldStart.fly.runningMs`, `coldStart.flyMinusProcessMs`, `wpsRunner.process.loadedMs`,
+ * `hotCall.fly.p99Ms`, … (a table's "empty pool → task running" lines are its `readyMs`).
  */
 import { FlyBackend, NatsLink, Pool, parseGuest } from '@world-page-speed/flame'
 import {
@@ -20,7 +22,16 @@ import { readConfig } from '../src/cli/config.ts'
 import { createPoolBackend } from '../src/cli/node.ts'
 import { startNatsServer } from '../test/cluster/nats-server.ts'
 import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
-import { coldHeader, coldLine, coldRuns, hotLine, medianOf, versus, wpsRunnerCall } from './runner-cold.ts'
+import {
+  type ColdFigures,
+  coldHeader,
+  coldLine,
+  coldRuns,
+  hotLine,
+  medianOf,
+  versus,
+  wpsRunnerCall,
+} from './runner-cold.ts'
 import { fmt, WPS_BIN } from './support.ts'
 
 const APP = 'wps-bench'
@@ -28,7 +39,13 @@ const TOKEN = 'bench-token'
 // Fly allows about one create a second; stay under it so no run waits on a 429
 const PAUSE_MS = 1_100
 
-export async function benchFly(runs = 5): Promise<void> {
+export interface FlyFigures {
+  coldStart: { fly: ColdFigures; process: ColdFigures; flyMinusProcessMs: number }
+  wpsRunner: { fly: ColdFigures; process: ColdFigures }
+  hotCall: { fly: { p50Ms: number; p99Ms: number }; process: { p50Ms: number; p99Ms: number } }
+}
+
+export async function benchFly(runs = 5): Promise<FlyFigures> {
   const nats = await startNatsServer()
   const fly = await startFakeFly({ app: APP, token: TOKEN, appRoot: process.cwd() })
   const link = await NatsLink.listen({ servers: nats.url })
@@ -68,8 +85,8 @@ export async function benchFly(runs = 5): Promise<void> {
       `\n## Runner cold start, median of ${runs} (runner: node + tsx + flame; target: Fly via the fake API ≤ process + 300 ms)`,
     )
     coldHeader()
-    coldLine('fly (fake Machines API + NATS)', fly1)
-    coldLine('process (child + IPC)', proc)
+    const flyCold = coldLine('fly (fake Machines API + NATS)', fly1)
+    const procCold = coldLine('process (child + IPC)', proc)
     const extra = medianOf(fly1, (r) => r.running) - medianOf(proc, (r) => r.running)
     console.log(
       `fly − process                        ${fmt(extra)} (${extra <= 300 ? 'within' : 'OVER'} target)`,
@@ -93,24 +110,19 @@ export async function benchFly(runs = 5): Promise<void> {
     else process.env.WPS_MACHINE_BUDGET = previous
     console.log(`\n## Cold start of the real \`wps runner\` measuring /rich, median of ${runs}`)
     coldHeader('loaded')
-    coldLine('fly: wps runner (fake API + NATS)', wpsFly, 'done')
-    coldLine('process: wps runner (child + IPC)', wpsProc, 'done')
-    console.log(
-      `fly: empty pool → task running       ${versus(
-        medianOf(wpsFly, (r) => r.ready),
-        500,
-      )}`,
-    )
-    console.log(
-      `process: empty pool → task running   ${versus(
-        medianOf(wpsProc, (r) => r.ready),
-        500,
-      )}`,
-    )
+    const flyWps = coldLine('fly: wps runner (fake API + NATS)', wpsFly, 'done')
+    const procWps = coldLine('process: wps runner (child + IPC)', wpsProc, 'done')
+    console.log(`fly: empty pool → task running       ${versus(flyWps.readyMs, 500)}`)
+    console.log(`process: empty pool → task running   ${versus(procWps.readyMs, 500)}`)
 
     console.log('\n## Hot call of an empty task on a warm runner (target: NATS p99 ≤ 10 ms)')
-    hotLine('fly runner over NATS', await hotCallTimes(flyBackend(fixtureCmd), 500), 10)
-    hotLine('process runner over IPC', await hotCallTimes(fixtureBackend(), 500))
+    const flyHot = hotLine('fly runner over NATS', await hotCallTimes(flyBackend(fixtureCmd), 500), 10)
+    const procHot = hotLine('process runner over IPC', await hotCallTimes(fixtureBackend(), 500))
+    return {
+      coldStart: { fly: flyCold, process: procCold, flyMinusProcessMs: extra },
+      wpsRunner: { fly: flyWps, process: procWps },
+      hotCall: { fly: flyHot, process: procHot },
+    }
   } finally {
     await site.close()
     await link.close()

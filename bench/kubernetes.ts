@@ -6,15 +6,33 @@
  * (IPC child) with the same runner program, so the difference is the API and the link.
  * A real nats-server carries the link. Then the same for the real `wps runner`
  * measuring a page: empty pool → task running (target ≤ 0.5 s) → first page loaded.
+ * Returns what it prints, by table: `coldStart.kubernetes.runningMs`,
+ * `coldStart.kubernetesMinusProcessMs`, `wpsRunner.kubernetes.loadedMs`, `hotCall.kubernetes.p99Ms`,
+ * … (the "empty pool → task running" line is `wpsRunner.kubernetes.readyMs`).
  */
 import { KubernetesBackend, NatsLink, Pool } from '@world-page-speed/flame'
 import { FakeKubernetes, fixtureBackend, hotCallTimes, runnerArgs } from '@world-page-speed/flame/testing'
 import { startNatsServer } from '../test/cluster/nats-server.ts'
 import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
-import { coldHeader, coldLine, coldRuns, hotLine, medianOf, versus, wpsRunnerCall } from './runner-cold.ts'
+import {
+  type ColdFigures,
+  coldHeader,
+  coldLine,
+  coldRuns,
+  hotLine,
+  medianOf,
+  versus,
+  wpsRunnerCall,
+} from './runner-cold.ts'
 import { fmt, WPS_BIN } from './support.ts'
 
-export async function benchKubernetes(runs = 5): Promise<void> {
+export interface KubernetesFigures {
+  coldStart: { kubernetes: ColdFigures; process: ColdFigures; kubernetesMinusProcessMs: number }
+  wpsRunner: { kubernetes: ColdFigures }
+  hotCall: { kubernetes: { p50Ms: number; p99Ms: number } }
+}
+
+export async function benchKubernetes(runs = 5): Promise<KubernetesFigures> {
   const nats = await startNatsServer()
   const k8s = await FakeKubernetes.start({ root: process.cwd(), namespace: 'bench' })
   const link = await NatsLink.listen({ servers: nats.url })
@@ -51,8 +69,8 @@ export async function benchKubernetes(runs = 5): Promise<void> {
       `\n## Runner cold start as a pod, median of ${runs} (runner: node + tsx + flame; target: pod via the fake API ≤ process + 300 ms)`,
     )
     coldHeader()
-    coldLine('kubernetes (fake pods API + NATS)', pods)
-    coldLine('process (child + IPC)', proc)
+    const podCold = coldLine('kubernetes (fake pods API + NATS)', pods)
+    const procCold = coldLine('process (child + IPC)', proc)
     const extra = medianOf(pods, (r) => r.running) - medianOf(proc, (r) => r.running)
     console.log(
       `kubernetes − process                 ${fmt(extra)} (${extra <= 300 ? 'within' : 'OVER'} target)`,
@@ -71,16 +89,16 @@ export async function benchKubernetes(runs = 5): Promise<void> {
     )
     console.log(`\n## Cold start of the real \`wps runner\` as a pod measuring /rich, median of ${runs}`)
     coldHeader('loaded')
-    coldLine('kubernetes: wps runner (fake API)', wpsPods, 'done')
-    console.log(
-      `kubernetes: empty pool → task running ${versus(
-        medianOf(wpsPods, (r) => r.ready),
-        500,
-      )}`,
-    )
+    const podWps = coldLine('kubernetes: wps runner (fake API)', wpsPods, 'done')
+    console.log(`kubernetes: empty pool → task running ${versus(podWps.readyMs, 500)}`)
 
     console.log('\n## Hot call of an empty task on a warm runner pod (target: NATS p99 ≤ 10 ms)')
-    hotLine('kubernetes runner over NATS', await hotCallTimes(backend(fixtureCmd), 500), 10)
+    const podHot = hotLine('kubernetes runner over NATS', await hotCallTimes(backend(fixtureCmd), 500), 10)
+    return {
+      coldStart: { kubernetes: podCold, process: procCold, kubernetesMinusProcessMs: extra },
+      wpsRunner: { kubernetes: podWps },
+      hotCall: { kubernetes: podHot },
+    }
   } finally {
     await site.close()
     await link.close()

@@ -10,6 +10,9 @@
  * the final row 2 s (LATE_QUIET_MS) after the page's last activity, plus at most 150 ms
  * of our own and what finishing the filmstrip costs (measured here as the time a
  * measurement without a late window takes after its first numbers would be ready).
+ *
+ * Returns what it prints, per page, in ms after the page's `load`: `quietPage.firstNumbersMs`,
+ * `latePage.finalRowMs`, `latePage.finalRowTargetMs`, …
  */
 import { BrowserHost, type Measurement } from '../src/browser/index.ts'
 import { LATE_QUIET_MS } from '../src/browser/late-window.ts'
@@ -48,14 +51,27 @@ async function timed(host: BrowserHost, url: string, late: boolean): Promise<Tim
   return { first: late ? first : final, final, load: result.metrics.load ?? Number.NaN, result }
 }
 
-export async function benchLate(): Promise<void> {
+/** One page's medians, in ms after its own `load`. */
+export interface LatePageFigures {
+  firstNumbersMs: number
+  /** what the first numbers were without a late window (the call's end) */
+  firstNumbersNoLateWindowMs: number
+  finalRowMs: number
+  /** the last activity + LATE_QUIET_MS + filmstripMs + 150 ms */
+  finalRowTargetMs: number
+  /** finishing the filmstrip, the part of the target that is measured */
+  filmstripMs: number
+}
+
+export async function benchLate(): Promise<Record<'quietPage' | 'latePage', LatePageFigures>> {
   console.log('\n== late window: first numbers and final row, above the page’s own load ==')
   const site = await startLateSite()
   const host = await BrowserHost.launch()
   try {
-    for (const [name, path, lastActivity] of [
-      ['quiet page', WATERFALL.path, 0],
-      ['late page', LATE.path, LATE.heroAfterLoadMs],
+    const figures: Partial<Record<'quietPage' | 'latePage', LatePageFigures>> = {}
+    for (const [key, name, path, lastActivity] of [
+      ['quietPage', 'quiet page', WATERFALL.path, 0],
+      ['latePage', 'late page', LATE.path, LATE.heroAfterLoadMs],
     ] as const) {
       const url = `${site.url}${path}`
       await timed(host, url, true) // warm-up
@@ -81,7 +97,17 @@ export async function benchLate(): Promise<void> {
           `${lastActivity > 0 ? `≈ load + ${lastActivity} ms (the hero)` : 'at load'} + ${LATE_QUIET_MS} ms quiet + ` +
           `${fmt(median(finishing))} filmstrip + 150 ms)  ${median(final) <= target + 150 ? 'ok' : 'MISSED'}`,
       )
+      figures[key] = {
+        firstNumbersMs: median(first),
+        firstNumbersNoLateWindowMs: median(before),
+        finalRowMs: median(final),
+        finalRowTargetMs: target + 150,
+        filmstripMs: median(finishing),
+      }
     }
+    const { quietPage, latePage } = figures
+    if (!quietPage || !latePage) throw new Error('late bench: a page was not measured')
+    return { quietPage, latePage }
   } finally {
     await host.close()
     await site.close()

@@ -3,7 +3,8 @@
  * task running → first page loaded), the hot-call overhead of an empty task on each
  * backend, and a burst of 20 tests at once on the default settings — all complete, the
  * median `load` stays close to an isolated measurement because the pool queues instead
- * of overloading the machine, and the pool idles back to `min` afterwards.
+ * of overloading the machine, and the pool idles back to `min` afterwards. Returns what
+ * it prints: `coldStart.taskRunningMs`, `hotCall.process.p90Ms`, `burst.loadRatio`, …
  */
 
 import { type Backend, LocalBackend, Pool } from '@world-page-speed/flame'
@@ -15,7 +16,13 @@ import { FACTS, startFixtureSite } from '../test/fixtures/site.ts'
 import { versus } from './runner-cold.ts'
 import { fmt, median, percentile, startServe, timeTest } from './support.ts'
 
-async function coldStart(url: string, runs = 5): Promise<void> {
+interface ColdStartFigures {
+  taskRunningMs: number
+  chromiumLaunchMs: number
+  firstPageMs: number
+}
+
+async function coldStart(url: string, runs = 5): Promise<ColdStartFigures> {
   // The runner's warm browser start takes a machine-budget slot when one is free; the bench's
   // loads never overlap (machineSlots 0), and other work on a shared machine must not turn it off.
   const previousBudget = process.env.WPS_MACHINE_BUDGET
@@ -49,20 +56,44 @@ async function coldStart(url: string, runs = 5): Promise<void> {
   }
   if (previousBudget === undefined) delete process.env.WPS_MACHINE_BUDGET
   else process.env.WPS_MACHINE_BUDGET = previousBudget
+  const figures = {
+    taskRunningMs: median(placed),
+    chromiumLaunchMs: median(browserLaunch),
+    firstPageMs: median(loaded),
+  }
   console.log(`\n## Cold start of a real \`wps runner\` (process backend, ${runs} runs, median)`)
-  console.log(`empty pool → task running     ${versus(median(placed), 500)}`)
-  console.log(`Chromium launch in the runner ${fmt(median(browserLaunch))}`)
-  console.log(`empty pool → first page loaded ${fmt(median(loaded))}  (page: /rich)`)
+  console.log(`empty pool → task running     ${versus(figures.taskRunningMs, 500)}`)
+  console.log(`Chromium launch in the runner ${fmt(figures.chromiumLaunchMs)}`)
+  console.log(`empty pool → first page loaded ${fmt(figures.firstPageMs)}  (page: /rich)`)
+  return figures
 }
 
-async function hotCall(name: string, backend: Backend): Promise<void> {
+async function hotCall(name: string, backend: Backend): Promise<{ medianMs: number; p90Ms: number }> {
   const times = await hotCallTimes(backend, 300)
+  const figures = { medianMs: median(times), p90Ms: percentile(times, 90) }
   console.log(
-    `${name.padEnd(30)} median ${median(times).toFixed(2)} ms, p90 ${percentile(times, 90).toFixed(2)} ms`,
+    `${name.padEnd(30)} median ${figures.medianMs.toFixed(2)} ms, p90 ${figures.p90Ms.toFixed(2)} ms`,
   )
+  return figures
 }
 
-async function burst(siteUrl: string, size = 20): Promise<void> {
+interface BurstFigures {
+  tests: number
+  completed: number
+  wallMs: number
+  maxRunners: number | undefined
+  isolatedLoadMedianMs: number
+  loadMedianMs: number
+  loadRatio: number
+  loadP90Ms: number
+  minRunners: number | undefined
+  /** runners when the wait for the pool to idle back to min ended (min, or the wait ran out) */
+  runnersAfterIdle: number | undefined
+  /** from the burst's end to that moment */
+  backToMinMs: number
+}
+
+async function burst(siteUrl: string, size = 20): Promise<BurstFigures> {
   const server = await startServe()
   try {
     const url = `${siteUrl}${FACTS.rich.path}`
@@ -94,6 +125,7 @@ async function burst(siteUrl: string, size = 20): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500))
       after = await pools()
     }
+    const backToMinMs = performance.now() - idleStart
     console.log(
       `\n## Burst of ${size} tests at once (wps serve, default settings: max ${during?.max} runner(s))`,
     )
@@ -104,21 +136,38 @@ async function burst(siteUrl: string, size = 20): Promise<void> {
     )
     console.log(`burst load p90                ${fmt(percentile(loads, 90))}`)
     console.log(
-      `back to min (${after?.min})              ${after?.runners === after?.min ? 'yes' : 'NO'}, ${fmt(performance.now() - idleStart)} after the burst`,
+      `back to min (${after?.min})              ${after?.runners === after?.min ? 'yes' : 'NO'}, ${fmt(backToMinMs)} after the burst`,
     )
+    return {
+      tests: size,
+      completed: complete,
+      wallMs: burstMs,
+      maxRunners: during?.max,
+      isolatedLoadMedianMs: median(isolated),
+      loadMedianMs: median(loads),
+      loadRatio: ratio,
+      loadP90Ms: percentile(loads, 90),
+      minRunners: after?.min,
+      runnersAfterIdle: after?.runners,
+      backToMinMs,
+    }
   } finally {
     await server.stop()
   }
 }
 
-export async function benchPool(): Promise<void> {
+export async function benchPool(): Promise<{
+  coldStart: ColdStartFigures
+  hotCall: Record<'local' | 'process', { medianMs: number; p90Ms: number }>
+  burst: BurstFigures
+}> {
   const site = await startFixtureSite()
   try {
-    await coldStart(`${site.url}${FACTS.rich.path}`)
+    const cold = await coldStart(`${site.url}${FACTS.rich.path}`)
     console.log('\n## Hot call overhead (pool.call of an empty task on a warm runner)')
-    await hotCall('local backend', new LocalBackend())
-    await hotCall('process backend', fixtureBackend())
-    await burst(site.url)
+    const local = await hotCall('local backend', new LocalBackend())
+    const processHot = await hotCall('process backend', fixtureBackend())
+    return { coldStart: cold, hotCall: { local, process: processHot }, burst: await burst(site.url) }
   } finally {
     await site.close()
   }

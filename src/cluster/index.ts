@@ -8,6 +8,7 @@
  *     : createMemoryCluster(new MemoryHub(), member)
  */
 
+export { encodeJson, JsonText } from './json-text.ts'
 export { createMemoryCluster, MemoryHub } from './memory.ts'
 export { type MulticallOptions, type MulticallResult, multicall } from './multicall.ts'
 export { connectNatsCluster, type NatsClusterOptions } from './nats.ts'

@@ -12,8 +12,9 @@
  *   await ord.call('fra-1', 'echo', { hi: 1 }, { onMessage: console.log }) // logs 'working', → { hi: 1 }
  */
 
+import { jsonCopy } from './json-text.ts'
 import { MembershipTable } from './membership.ts'
-import { describeThrown, jsonCopy, type PendingCall, remoteError, startPendingCall } from './pending-call.ts'
+import { describeThrown, type PendingCall, remoteError, startPendingCall } from './pending-call.ts'
 import {
   type CallOptions,
   type Cluster,

@@ -12,6 +12,7 @@
  * region need not wait for the slowest one to be reported.
  */
 
+import { JsonText } from './json-text.ts'
 import { type Cluster, ClusterError } from './types.ts'
 
 export interface MulticallOptions {
@@ -37,6 +38,7 @@ export async function multicall(
 ): Promise<MulticallResult[]> {
   const { onMessage, onSettled, signal, timeout } =
     typeof options === 'function' ? { onMessage: options, onSettled: undefined } : options
+  const body = encodeOnce(payload)
   return Promise.all(
     nodes.map(async (node): Promise<MulticallResult> => {
       const result = await callOne(node)
@@ -47,7 +49,7 @@ export async function multicall(
 
   async function callOne(node: string): Promise<MulticallResult> {
     try {
-      const value = await cluster.call(node, method, payload, {
+      const value = await cluster.call(node, method, body, {
         signal,
         timeout,
         onMessage: onMessage ? (message) => onMessage(node, message) : undefined,
@@ -58,5 +60,15 @@ export async function multicall(
         thrown instanceof ClusterError ? thrown : new ClusterError('remote_error', String(thrown))
       return { node, status: 'rejected', reason }
     }
+  }
+}
+
+/** The same request goes to every node: encoded once, not once per node (json-text.ts). */
+function encodeOnce(payload: unknown): unknown {
+  if (payload === undefined || payload instanceof JsonText) return payload
+  try {
+    return new JsonText(JSON.stringify(payload))
+  } catch {
+    return payload // unencodable: each call fails on it as it would have
   }
 }

@@ -15,6 +15,7 @@
  */
 
 import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node'
+import { encodeJson } from './json-text.ts'
 import { MembershipTable } from './membership.ts'
 import {
   type CallRequest,
@@ -78,10 +79,11 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<C
   let callCount = 0
   let closed = false
 
+  /** Publishes JSON text; `message` is encoded unless it is text already. */
   const send = (to: string, message: unknown): void => {
     if (nc.isClosed()) return
     try {
-      nc.publish(to, JSON.stringify(message))
+      nc.publish(to, typeof message === 'string' ? message : JSON.stringify(message))
     } catch {
       // Publishing only fails once the connection is closing; the watchdogs cover the rest.
     }
@@ -142,13 +144,13 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<C
     // heartbeat pings well within it (a message per call per region saved).
     let seq = 0
     const emit = (body: unknown): void => {
-      if (!controller.signal.aborted) reply({ type: 'message', seq: seq++, body })
+      if (!controller.signal.aborted) send(inbox, replyText('message', body, seq++))
     }
     Promise.resolve()
       .then(() => handler(request.body, emit, controller.signal))
       .then(
         (body) => {
-          if (!controller.signal.aborted) reply({ type: 'result', body })
+          if (!controller.signal.aborted) send(inbox, replyText('result', body))
         },
         (thrown: unknown) => {
           if (!controller.signal.aborted) reply({ type: 'error', ...describeThrown(thrown) })
@@ -186,9 +188,9 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<C
       replyRoutes.delete(inbox)
     })
     try {
-      nc.publish(subject.call(node, method), JSON.stringify({ from: self.node, body: payload }), {
-        reply: inbox,
-      })
+      const body = encodeJson(payload)
+      const request = `{"from":${JSON.stringify(self.node)}${body === undefined ? '' : `,"body":${body}`}}`
+      nc.publish(subject.call(node, method), request, { reply: inbox })
     } catch (thrown) {
       pending.reject(new ClusterError('node_lost', `could not send ${method} to ${node}: ${String(thrown)}`))
     }
@@ -255,6 +257,16 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<C
       await drainWithin(nc, 2000)
     },
   }
+}
+
+/**
+ * A `message` or `result` reply (nats-protocol.ts) as JSON text, its body spliced in as
+ * encoded once (a `JsonText` body is not encoded again).
+ */
+function replyText(type: 'message' | 'result', body: unknown, seq?: number): string {
+  const text = encodeJson(body)
+  const head = seq === undefined ? `{"type":"${type}"` : `{"type":"${type}","seq":${seq}`
+  return text === undefined ? `${head}}` : `${head},"body":${text}}`
 }
 
 function parse<T>(msg: Msg): T | undefined {

@@ -135,9 +135,3 @@ export function remoteError(node: string, method: string, data: RemoteErrorData)
     remote: { message: data.message, stack: data.stack, name: data.name, code: data.code },
   })
 }
-
-/** Payloads cross nodes as JSON; the in-memory transport copies through it too so both behave alike. */
-export function jsonCopy(value: unknown): unknown {
-  if (value === undefined) return undefined
-  return JSON.parse(JSON.stringify(value))
-}

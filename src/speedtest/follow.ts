@@ -18,7 +18,8 @@
  * follower that reads the test after `done` finds every row final.
  */
 import type { Cluster } from '../cluster/types.ts'
-import type { RegionResult, RegionStatus } from './model.ts'
+import { emptyMetrics, type RegionResult } from './model.ts'
+import { rowFields } from './row-fields.ts'
 import type { TestRun } from './test-run.ts'
 import { isFinal } from './test-run.ts'
 
@@ -123,8 +124,6 @@ function parseFollowRequest(payload: unknown): string | null {
   return typeof testId === 'string' && testId.length <= 64 ? testId : null
 }
 
-const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'complete', 'error']
-
 /** Messages cross the network: check their shape before they reach a subscriber. */
 export function parseFollowMessage(message: unknown): FollowMessage | null {
   if (typeof message !== 'object' || message === null) return null
@@ -133,7 +132,22 @@ export function parseFollowMessage(message: unknown): FollowMessage | null {
   if (type !== 'row' || typeof result !== 'object' || result === null) return null
   const row = result as Record<string, unknown>
   if (typeof row.node !== 'string' || typeof row.region !== 'string') return null
-  if (!STATUSES.includes(row.status as RegionStatus)) return null
-  if (typeof row.metrics !== 'object' || row.metrics === null) return null
-  return { type, result: row as unknown as RegionResult }
+  const fields = rowFields(row)
+  if (!fields?.metrics) return null
+  return {
+    type,
+    result: {
+      httpStatus: null,
+      finalUrl: null,
+      requests: null,
+      transferBytes: null,
+      cold: null,
+      bootMs: null,
+      error: null,
+      ...fields,
+      metrics: { ...emptyMetrics(), ...fields.metrics },
+      node: row.node,
+      region: row.region,
+    },
+  }
 }

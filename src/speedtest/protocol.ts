@@ -9,6 +9,7 @@
 import { type DeviceName, isDeviceName } from '../browser/devices.ts'
 import { type ConnectivityName, isConnectivityName } from './connectivity.ts'
 import type { RegionResult, RegionStatus } from './model.ts'
+import { rowFields } from './row-fields.ts'
 
 export const MEASURE_METHOD = 'measure'
 
@@ -57,8 +58,6 @@ export interface RowImage {
 
 export const IMAGE_NAME = /^[a-z0-9-]{1,40}\.jpg$/
 
-const STATUSES: readonly RegionStatus[] = ['queued', 'starting', 'loading', 'complete', 'error']
-
 export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
   if (typeof payload !== 'object' || payload === null) return null
   const { testId, url, runs, device, connectivity, repeatView, lighthouse } = payload as Record<
@@ -81,10 +80,11 @@ export function parseMeasureRequest(payload: unknown): MeasureRequest | null {
 export function parseRegionUpdate(message: unknown): RegionUpdate | null {
   if (typeof message !== 'object' || message === null) return null
   const update = message as Record<string, unknown>
-  if (!STATUSES.includes(update.status as RegionStatus)) return null
-  // Identity fields belong to the row, never to a message about it.
-  const { node: _node, region: _region, images, gathered, reports, ...rest } = update
-  const parsed = rest as RegionUpdate
+  // Each row field checked (row-fields.ts); identity fields (node, region) belong to the
+  // row, never to a message about it, and are not among them.
+  const parsed: RegionUpdate | null = rowFields(update)
+  if (!parsed) return null
+  const { images, gathered, reports } = update
   // Checked when it is read back (parseGatheredArtifact); here only its kind.
   if (typeof gathered === 'string') parsed.gathered = gathered
   if (reports !== undefined) {

@@ -39,7 +39,7 @@ import { type MeasurementObserver, type ObservedRun, observeRuns } from './measu
 import { pickMedianRun } from './median-run.ts'
 import { MEASURE_METHOD, type MeasureRequest, parseMeasureRequest, type RegionUpdate } from './protocol.ts'
 import { repeatViewResult } from './repeat-view.ts'
-import { fitRowUpdate } from './row-size.ts'
+import { encodeRowUpdate } from './row-size.ts'
 import { parseTimedNavMessage, timedNav } from './timed-nav.ts'
 import { visualFields } from './visual-artifacts.ts'
 
@@ -62,9 +62,10 @@ export interface RegionServiceOptions {
 export function serveMeasurements(cluster: Cluster, options: RegionServiceOptions): void {
   const runs = observeRuns(options.observer, cluster.self.region)
   cluster.serve(MEASURE_METHOD, async (payload, emitToOwner, signal) => {
-    // Every update crosses the cluster as one message: each is made to fit (row-size.ts).
-    const emit = (update: RegionUpdate): void => emitToOwner(fitRowUpdate(update))
-    return fitRowUpdate(await measureRegion(payload, emit, signal))
+    // Every update crosses the cluster as one message: each is made to fit (row-size.ts),
+    // and handed over as the JSON it was measured as, so it is not encoded twice.
+    const emit = (update: RegionUpdate): void => emitToOwner(encodeRowUpdate(update))
+    return encodeRowUpdate(await measureRegion(payload, emit, signal))
   })
 
   async function measureRegion(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { emptyMetrics } from './model.ts'
 import type { RegionUpdate } from './protocol.ts'
-import { fitRowUpdate } from './row-size.ts'
+import { encodeRowUpdate, fitRowUpdate } from './row-size.ts'
 
 const bytes = (u: RegionUpdate) => Buffer.byteLength(JSON.stringify(u))
 const entry = (i: number) => ({
@@ -68,5 +68,16 @@ describe('fitRowUpdate', () => {
     assert.equal(fitted.entries, undefined)
     assert.equal(fitted.metrics?.load, 812)
     assert.equal(fitted.requests, 200)
+  })
+})
+
+describe('encodeRowUpdate', () => {
+  it('is the JSON of the row as fitRowUpdate fits it, whether it fits as it is or not', () => {
+    const row = bigRow()
+    assert.equal(encodeRowUpdate(row, bytes(row)).text, JSON.stringify(row))
+    const budget = bytes(row) - 1
+    const text = encodeRowUpdate(row, budget).text
+    assert.deepEqual(JSON.parse(text), fitRowUpdate(row, budget))
+    assert.ok(Buffer.byteLength(text) <= budget, `${Buffer.byteLength(text)} bytes`)
   })
 })

@@ -8,14 +8,16 @@
  * the other runs' network logs, the gathered data, the Lighthouse report, the images
  * (and their links), and last the row's own waterfall. The numbers always go.
  *
- *   emit(fitRowUpdate(update))   // ≤ ROW_BUDGET bytes of JSON; the row's `trimmed` names what was left out
+ *   emit(fitRowUpdate(update))      // ≤ ROW_BUDGET bytes of JSON; the row's `trimmed` names what was left out
+ *   emit(encodeRowUpdate(update))   // the same, as the JSON text it was measured as (encoded once)
  */
+import { JsonText } from '../cluster/index.ts'
 import type { RegionUpdate } from './protocol.ts'
 
 /** Bytes of JSON per row update: NATS's 1 MB default less room for the message around it. */
 export const ROW_BUDGET = 900_000
 
-const bytesOf = (update: RegionUpdate): number => Buffer.byteLength(JSON.stringify(update))
+const bytesOf = (json: string): number => Buffer.byteLength(json)
 
 type Trim = (update: RegionUpdate) => RegionUpdate | null
 
@@ -49,7 +51,20 @@ const TRIMS: ReadonlyArray<[string, Trim]> = [
 ]
 
 export function fitRowUpdate(update: RegionUpdate, budget = ROW_BUDGET): RegionUpdate {
-  if (bytesOf(update) <= budget) return update
+  return fit(update, budget).update
+}
+
+/**
+ * The update fitted as `fitRowUpdate` fits it, as JSON text for the cluster: the text
+ * its size was measured on, so a row that fits is encoded once, not twice.
+ */
+export function encodeRowUpdate(update: RegionUpdate, budget = ROW_BUDGET): JsonText {
+  return new JsonText(fit(update, budget).json)
+}
+
+function fit(update: RegionUpdate, budget: number): { update: RegionUpdate; json: string } {
+  const json = JSON.stringify(update)
+  if (bytesOf(json) <= budget) return { update, json }
   let fitted = update
   const trimmed: string[] = []
   for (const [name, trim] of TRIMS) {
@@ -57,7 +72,8 @@ export function fitRowUpdate(update: RegionUpdate, budget = ROW_BUDGET): RegionU
     if (!smaller) continue
     fitted = smaller
     trimmed.push(name)
-    if (bytesOf(fitted) <= budget) break
+    if (bytesOf(JSON.stringify(fitted)) <= budget) break
   }
-  return { ...fitted, trimmed }
+  const result = { ...fitted, trimmed }
+  return { update: result, json: JSON.stringify(result) }
 }

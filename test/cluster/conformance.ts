@@ -8,6 +8,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { JsonText } from '../../src/cluster/json-text.ts'
 import { multicall } from '../../src/cluster/multicall.ts'
 import { type Cluster, ClusterError, type Member } from '../../src/cluster/types.ts'
 import { nodesOf, waitFor } from './wait.ts'
@@ -100,6 +101,20 @@ export function clusterConformance(name: string, setup: () => Promise<TransportU
         const result = await a.call('fra-1', 'count', { to: 5 }, { onMessage: (m) => messages.push(m) })
         assert.deepEqual(messages, [{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }])
         assert.deepEqual(result, { total: 5, from: 'fra-1' })
+      }))
+
+    it('carries JSON text (JsonText) as the value it encodes: request, messages and result', () =>
+      pair(async (a, b) => {
+        b.serve('echo-text', async (payload, emit) => {
+          emit(new JsonText(JSON.stringify({ step: 'loading', got: payload })))
+          emit(new JsonText('"plain"'))
+          return new JsonText(JSON.stringify({ done: true, n: [1, 2] }))
+        })
+        const messages: unknown[] = []
+        const request = new JsonText(JSON.stringify({ url: 'https://a.test/', runs: 2 }))
+        const result = await a.call('fra-1', 'echo-text', request, { onMessage: (m) => messages.push(m) })
+        assert.deepEqual(messages, [{ step: 'loading', got: { url: 'https://a.test/', runs: 2 } }, 'plain'])
+        assert.deepEqual(result, { done: true, n: [1, 2] })
       }))
 
     it('can call itself', () =>
