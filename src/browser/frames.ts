@@ -19,12 +19,24 @@
  * (and the frame that made it complete): what "at least every 100 ms" needs, and small.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Browser, CDPSession, Protocol } from 'puppeteer-core'
+import type { Browser, BrowserContext, CDPSession, Protocol } from 'puppeteer-core'
 import { type DeviceName, type DeviceProfile, deviceProfile } from './devices.ts'
 import { asElementReport, ELEMENT_READ_EXPRESSION, ELEMENT_SCRIPT } from './element-script.ts'
-import type { Slot } from './slot.ts'
 import { speedIndexOf } from './speed-index.ts'
 import type { DeviceSettings, Frame, Measurement, Visuals } from './types.ts'
+
+/**
+ * What of a slot (slot.ts) the visuals use. Named here rather than imported, because
+ * slot.ts imports this module to prepare each new slot (`prepareVisuals`).
+ */
+export interface VisualSlot {
+  session: CDPSession
+  context: BrowserContext
+  /** Prepared by `openSlot`, taken by the first `startVisuals`. */
+  visuals?: DeviceRecording
+  /** See `Slot.pageDone`. */
+  pageDone?: () => Promise<void> | undefined
+}
 
 export interface VisualOptions {
   /** Default desktop. */
@@ -73,12 +85,12 @@ export interface DeviceRecording {
  * for between its POST and its navigation. It happens while no page loads: a spare slot is
  * opened once the previous measurement is done with its page (browser-host.ts).
  */
-export async function prepareVisuals(slot: Slot): Promise<DeviceRecording> {
+export async function prepareVisuals(slot: VisualSlot): Promise<DeviceRecording> {
   await slot.session.send('Page.addScriptToEvaluateOnNewDocument', { source: ELEMENT_SCRIPT })
   return recordAs(slot, 'desktop', true)
 }
 
-export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promise<VisualsRecording> {
+export async function startVisuals(slot: VisualSlot, opts: VisualOptions = {}): Promise<VisualsRecording> {
   const { session } = slot
   const wanted = opts.device ?? 'desktop'
   const filmstrip = opts.filmstrip ?? true
@@ -182,7 +194,7 @@ function identityOf(browser: Browser): Promise<{ version: string; userAgent: str
 }
 
 /** Emulates `name` on the slot's page and, with `filmstrip`, starts the screencast on it. */
-async function recordAs(slot: Slot, name: DeviceName, filmstrip: boolean): Promise<DeviceRecording> {
+async function recordAs(slot: VisualSlot, name: DeviceName, filmstrip: boolean): Promise<DeviceRecording> {
   const { session } = slot
   const identity = await identityOf(slot.context.browser())
   const device = deviceProfile(name, identity.version)
