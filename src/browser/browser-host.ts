@@ -4,7 +4,11 @@
  * (opened at launch and again as each measurement has gathered its last data from the
  * page — Speed Index is computed from its frames once the spare is open — never while a page loads, so
  * it cannot disturb the numbers) so a measurement does not pay the `newPage` cost, also
- * when it arrives right behind another.
+ * when it arrives right behind another. The spare's renderer goes on starting up for a
+ * few hundred ms after it is open, so after each measurement the host also waits for the
+ * browser to fall quiet (browser-quiet.ts): the next navigation, and `whenIdle` (which
+ * the machine's load budget waits for), come only after that, while the measurement's
+ * own result is returned without waiting.
  *
  *   const host = await BrowserHost.launch({ proxyServer: '127.0.0.1:9000' })
  *   const m = await host.measure('https://example.com/', { timeoutMs: 30_000, onNavigationStart: () => say('loading') })
@@ -13,6 +17,8 @@
  * A crashed browser does not throw: measurements report `browser_crashed`, and
  * `alive` turns false so the owner can replace the host.
  */
+import type { CDPSession } from 'puppeteer-core'
+import { processCpu, type QuietOutcome, untilQuiet } from './browser-quiet.ts'
 import { browserCrashedError } from './errors.ts'
 import { type LaunchedChromium, type LaunchOptions, launchChromium, measurementContext } from './launch.ts'
 import { auditPage, type LighthouseOptions, type LighthouseOutcome } from './lighthouse.ts'
@@ -41,7 +47,13 @@ export class BrowserHost {
   /** Aborted (reason: a sentence) when the browser disconnects. */
   readonly #gone = new AbortController()
   #spare: Promise<Slot> | undefined
-  #retiring = new Set<Promise<void>>()
+  /** Closing used contexts, and waiting for the browser to fall quiet after each measurement. */
+  #retiring = new Set<Promise<unknown>>()
+  /** Ends the wait for quiet when the host closes. */
+  readonly #closing = new AbortController()
+  /** A browser-level session to read the processes' CPU time from (opened on first use). */
+  #cpuSession: Promise<CDPSession> | undefined
+  #lastQuiet: QuietOutcome | undefined
   #alive = true
   #closed = false
 
@@ -92,6 +104,14 @@ export class BrowserHost {
     return this.#chromium.userDataDir
   }
 
+  /**
+   * How the wait for quiet after the last measurement ended (undefined before the first
+   * has ended): whether the browser fell quiet, how long that took, the CPU it used meanwhile.
+   */
+  get lastQuiet(): QuietOutcome | undefined {
+    return this.#lastQuiet
+  }
+
   /** False once the browser has crashed or been closed. */
   get alive(): boolean {
     return this.#alive && !this.#closed
@@ -102,6 +122,8 @@ export class BrowserHost {
     if (!this.#alive) return failedMeasurement(browserCrashedError('the browser is no longer running'))
     let slot: Slot
     try {
+      // Never while the browser still tidies up after the last measurement (see the module comment).
+      await Promise.allSettled([...this.#retiring])
       slot = await this.#takeSlot()
     } catch (error) {
       if (!this.#alive) return failedMeasurement(browserCrashedError('the browser is no longer running'))
@@ -144,7 +166,10 @@ export class BrowserHost {
     }
   }
 
-  /** Resolves once the browser has finished tidying up after the last measurement (used context closed, spare open). */
+  /**
+   * Resolves once the browser has finished tidying up after the last measurement (used
+   * context closed, spare open) and fallen quiet.
+   */
   async whenIdle(): Promise<void> {
     await Promise.allSettled([...this.#retiring, this.#spare])
   }
@@ -152,6 +177,7 @@ export class BrowserHost {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#closing.abort()
     await Promise.allSettled([...this.#retiring, this.#spare?.then(closeSlot)])
     this.#spare = undefined
     await this.#chromium.close()
@@ -183,7 +209,23 @@ export class BrowserHost {
       spare.catch(() => {})
       this.#spare = spare
     }
+    // The next navigation waits until the browser is quiet again, whenIdle too; the caller does not.
+    const quiet = Promise.allSettled([closed, this.#spare])
+      .then(() => this.#untilQuiet())
+      .then((outcome) => {
+        this.#lastQuiet = outcome
+      })
+    this.#retiring.add(quiet)
+    quiet.finally(() => this.#retiring.delete(quiet))
     // Resolves (never rejects) once the next spare is open or has failed to.
     return Promise.allSettled([this.#spare]).then(() => {})
+  }
+
+  async #untilQuiet(): Promise<QuietOutcome> {
+    if (!this.alive) return { quiet: false, waitedMs: 0, busyMs: 0 }
+    this.#cpuSession ??= this.#chromium.browser.target().createCDPSession()
+    const session = this.#cpuSession
+    session.catch(() => {})
+    return untilQuiet(async () => processCpu(await session), undefined, this.#closing.signal)
   }
 }

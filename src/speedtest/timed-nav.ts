@@ -78,8 +78,10 @@ export function parseTimedNavMessage(message: unknown): TimedNavMessage | null {
 export const timedNav = defineTask('timedNav', async (input: TimedNavInput, ctx): Promise<Measurement> => {
   // The machine, not just this runner, must be free: loads that overlap on one machine
   // slow each other down and the numbers would lie. The budget covers launching the
-  // browser and its tidying up after the page (closing the context, opening a spare),
-  // since both load the machine too; the result is returned before that tidying ends.
+  // browser and its tidying up after the page (closing the context, opening a spare, and
+  // waiting for Chromium to fall quiet as the spare's renderer finishes starting up:
+  // BrowserHost.whenIdle), since all of it loads the machine too; the result is returned
+  // before that tidying ends.
   const policy = parseEgressPolicy(input.egress)
   if (!policy) throw new Error('timedNav: the input has no valid egress policy')
   const release = await takeMachineSlot(input.machineSlots, ctx, (position) =>

@@ -1,5 +1,6 @@
 /**
- * A measurement's Chromium runs no process it does not need (launch.ts, LEAN_FEATURES):
+ * A measurement's Chromium runs no process it does not need (launch.ts: HEADLESS_UNUSED_UI,
+ * UNUSED_PROCESSES):
  * with one context and its blank page open it has exactly one renderer — the page's, no
  * spare renderer beside it and no preloaded address-bar popup (`chrome://omnibox-popup…`)
  * in a renderer of its own — and the navigation to a site loads in that same renderer,
