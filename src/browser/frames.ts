@@ -11,16 +11,32 @@
  *   seen.filmstrip       // → [{ at: 0, jpeg }, { at: 100, jpeg }, …, { at: 620, jpeg }]  (≤ 1 per 100 ms)
  *   seen.speedIndex, seen.visuallyComplete, seen.lcpElement, seen.layoutShifts, seen.settings
  *
+ * A new slot is prepared for the default device as it opens (`prepareVisuals`, called by
+ * `openSlot`): a measurement on a desktop then finds its page emulated and recording, and
+ * `startVisuals` costs it nothing; another device is emulated and recorded afresh.
+ *
  * The filmstrip keeps, per 100 ms, the last frame painted in it, up to visually complete
  * (and the frame that made it complete): what "at least every 100 ms" needs, and small.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { CDPSession } from 'puppeteer-core'
+import type { Browser, BrowserContext, CDPSession, Protocol } from 'puppeteer-core'
 import { type DeviceName, type DeviceProfile, deviceProfile } from './devices.ts'
 import { asElementReport, ELEMENT_READ_EXPRESSION, ELEMENT_SCRIPT } from './element-script.ts'
-import type { Slot } from './slot.ts'
 import { speedIndexOf } from './speed-index.ts'
 import type { DeviceSettings, Frame, Measurement, Visuals } from './types.ts'
+
+/**
+ * What of a slot (slot.ts) the visuals use. Named here rather than imported, because
+ * slot.ts imports this module to prepare each new slot (`prepareVisuals`).
+ */
+export interface VisualSlot {
+  session: CDPSession
+  context: BrowserContext
+  /** Prepared by `openSlot`, taken by the first `startVisuals`. */
+  visuals?: DeviceRecording
+  /** See `Slot.pageDone`. */
+  pageDone?: () => Promise<void> | undefined
+}
 
 export interface VisualOptions {
   /** Default desktop. */
@@ -40,46 +56,55 @@ const SCREENSHOT_QUALITY = 60
 /** Reads and the screenshot must not hang on a page whose main thread never yields. */
 const READ_TIMEOUT_MS = 1000
 
-interface RawFrame {
+export interface RawFrame {
   /** Epoch ms the frame was painted (the screencast's own clock). */
   paintedAt: number
   jpeg: string
 }
 
-export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promise<VisualsRecording> {
+/**
+ * A slot's page shown as a device, with the screencast recording: what `prepareVisuals`
+ * sets up on a spare slot before its URL is known, and `startVisuals` otherwise.
+ */
+export interface DeviceRecording {
+  device: DeviceName
+  filmstrip: boolean
+  settings: DeviceSettings
+  /** Frames painted so far, in order (the blank page's first). */
+  frames: RawFrame[]
+  /** Stops the screencast and forgets its frames (the measurement wants another device). */
+  discard(): Promise<void>
+}
+
+/**
+ * Run by `openSlot` on every new slot, spare ones included, so a measurement on the
+ * default device need not wait for any of it: the device emulated (desktop), the element
+ * script installed, the browser's version and user agent read, the screencast started two
+ * animation frames after the emulation, and its first frame (the blank page) in. That is
+ * 30–100 ms (several CDP round trips and two frames) the measured test no longer waits
+ * for between its POST and its navigation. It happens while no page loads: a spare slot is
+ * opened once the previous measurement is done with its page (browser-host.ts).
+ */
+export async function prepareVisuals(slot: VisualSlot): Promise<DeviceRecording> {
+  await slot.session.send('Page.addScriptToEvaluateOnNewDocument', { source: ELEMENT_SCRIPT })
+  return recordAs(slot, 'desktop', true)
+}
+
+export async function startVisuals(slot: VisualSlot, opts: VisualOptions = {}): Promise<VisualsRecording> {
   const { session } = slot
-  const browserVersion = await slot.context.browser().version()
-  const device = deviceProfile(opts.device ?? 'desktop', browserVersion)
-  await emulate(session, device)
-  const userAgent = device.userAgent ?? (await slot.context.browser().userAgent())
-  const settings: DeviceSettings = {
-    device: device.name,
-    viewport: { ...device.viewport },
-    userAgent,
-    browser: browserVersion,
-  }
-  await session.send('Page.addScriptToEvaluateOnNewDocument', { source: ELEMENT_SCRIPT })
-  const frames: RawFrame[] = []
+  const wanted = opts.device ?? 'desktop'
   const filmstrip = opts.filmstrip ?? true
-  if (filmstrip) {
-    session.on('Page.screencastFrame', (e) => {
-      const paintedAt = e.metadata.timestamp !== undefined ? e.metadata.timestamp * 1000 : Date.now()
-      frames.push({ paintedAt, jpeg: e.data })
-      session.send('Page.screencastFrameAck', { sessionId: e.sessionId }).catch(() => {})
-    })
-    // Two animation frames after the device emulation, so the screencast's first frame is
-    // painted at the emulated size (one painted before it shows the window's size, with a
-    // dark band below: not the blank start the filmstrip needs).
-    await session
-      .send('Runtime.evaluate', {
-        expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
-        awaitPromise: true,
-      })
-      .catch(() => {})
-    await session.send('Page.startScreencast', SCREENCAST)
-    // The blank page's own frame, so the filmstrip starts from what the user saw before anything loaded.
-    await waitFor(() => frames.length > 0, 500)
+  const prepared = slot.visuals
+  // Used once: a slot is prepared for its first navigation only.
+  slot.visuals = undefined
+  let recording: DeviceRecording
+  if (prepared && prepared.device === wanted && prepared.filmstrip === filmstrip) recording = prepared
+  else {
+    if (prepared) await prepared.discard()
+    else await session.send('Page.addScriptToEvaluateOnNewDocument', { source: ELEMENT_SCRIPT })
+    recording = await recordAs(slot, wanted, filmstrip)
   }
+  const { settings, frames } = recording
   // What came before this point was painted before the navigation was even asked for. The
   // screencast's clock and the page's timeOrigin can disagree by tens of ms under load, so
   // the blank start is known by order, not by timestamp.
@@ -148,6 +173,68 @@ export async function startVisuals(slot: Slot, opts: VisualOptions = {}): Promis
           selectors: s.selectors,
         })),
       }
+    },
+  }
+}
+
+/** The browser's version and default user agent, read once per browser: they never change. */
+const identities = new WeakMap<Browser, Promise<{ version: string; userAgent: string }>>()
+
+function identityOf(browser: Browser): Promise<{ version: string; userAgent: string }> {
+  let known = identities.get(browser)
+  if (!known) {
+    known = Promise.all([browser.version(), browser.userAgent()]).then(([version, userAgent]) => ({
+      version,
+      userAgent,
+    }))
+    known.catch(() => identities.delete(browser))
+    identities.set(browser, known)
+  }
+  return known
+}
+
+/** Emulates `name` on the slot's page and, with `filmstrip`, starts the screencast on it. */
+async function recordAs(slot: VisualSlot, name: DeviceName, filmstrip: boolean): Promise<DeviceRecording> {
+  const { session } = slot
+  const identity = await identityOf(slot.context.browser())
+  const device = deviceProfile(name, identity.version)
+  await emulate(session, device)
+  const settings: DeviceSettings = {
+    device: device.name,
+    viewport: { ...device.viewport },
+    userAgent: device.userAgent ?? identity.userAgent,
+    browser: identity.version,
+  }
+  const frames: RawFrame[] = []
+  const onFrame = (e: Protocol.Page.ScreencastFrameEvent): void => {
+    const paintedAt = e.metadata.timestamp !== undefined ? e.metadata.timestamp * 1000 : Date.now()
+    frames.push({ paintedAt, jpeg: e.data })
+    session.send('Page.screencastFrameAck', { sessionId: e.sessionId }).catch(() => {})
+  }
+  if (filmstrip) {
+    session.on('Page.screencastFrame', onFrame)
+    // Two animation frames after the device emulation, so the screencast's first frame is
+    // painted at the emulated size (one painted before it shows the window's size, with a
+    // dark band below: not the blank start the filmstrip needs).
+    await session
+      .send('Runtime.evaluate', {
+        expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+        awaitPromise: true,
+      })
+      .catch(() => {})
+    await session.send('Page.startScreencast', SCREENCAST)
+    // The blank page's own frame, so the filmstrip starts from what the user saw before anything loaded.
+    await waitFor(() => frames.length > 0, 500)
+  }
+  return {
+    device: name,
+    filmstrip,
+    settings,
+    frames,
+    discard: async () => {
+      if (!filmstrip) return
+      session.off('Page.screencastFrame', onFrame)
+      await session.send('Page.stopScreencast').catch(() => {})
     },
   }
 }

@@ -18,6 +18,7 @@
  *   await closeSlot(slot)
  */
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'puppeteer-core'
+import { type DeviceRecording, prepareVisuals } from './frames.ts'
 import { NetworkLog } from './network-log.ts'
 import { COLLECTOR_SCRIPT, parseSnapshot, type RawPageMetrics, SNAPSHOT_BINDING } from './page-script.ts'
 
@@ -48,12 +49,21 @@ export interface Slot {
    * this thread would hold up the CDP round trips that open it.
    */
   pageDone?: () => Promise<void> | undefined
+  /** Set by `openSlot`: the device already emulated and recording, taken by the measurement (frames.ts). */
+  visuals?: DeviceRecording
 }
 
+/**
+ * A fresh context with its blank page, made ready to measure on the default device: the
+ * page already shown as a desktop with its filmstrip recording (frames.ts, `prepareVisuals`),
+ * so none of that lies between a test's arrival and its navigation.
+ */
 export async function openSlot(browser: Browser, contextOptions: BrowserContextOptions = {}): Promise<Slot> {
   const context = await browser.createBrowserContext(contextOptions)
   try {
-    return await openSlotIn(context)
+    const slot = await openSlotIn(context)
+    slot.visuals = await prepareVisuals(slot)
+    return slot
   } catch (error) {
     await context.close().catch(() => {})
     throw error

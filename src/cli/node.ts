@@ -29,6 +29,7 @@ import { SpeedTests } from '../speedtest/speed-tests.ts'
 import { openStore, type Retention, startRetention, type TestStore } from '../store/index.ts'
 import type { NodeConfig, PoolConfig } from './config.ts'
 import { WPS_ENTRY } from './entry.ts'
+import { runnerArgs } from './runner-command.ts'
 
 export interface Node {
   config: NodeConfig
@@ -75,7 +76,7 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
       image: fly.imageRef,
       region: fly.region,
       // run from the image's working directory, the app root
-      cmd: ['node', 'bin/wps.mjs', 'runner'],
+      cmd: ['node', ...runnerArgs('bin/wps.mjs')],
       guest: fly.guest,
       env: runnerEnv(config),
     })
@@ -100,7 +101,7 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
       api,
       environment: k8s.inCluster,
       // run from the image's working directory, the app root
-      command: ['node', 'bin/wps.mjs', 'runner'],
+      command: ['node', ...runnerArgs('bin/wps.mjs')],
       env: runnerEnv(config),
       ...(k8s.container ? { container: k8s.container } : {}),
       ...(k8s.resources ? { resources: k8s.resources } : {}),
@@ -117,7 +118,7 @@ export async function createPoolBackend(config: NodeConfig): Promise<PoolBackend
   return {
     backend: new ProcessBackend({
       command: process.execPath,
-      args: [WPS_ENTRY, 'runner'],
+      args: runnerArgs(WPS_ENTRY),
       nice: pool.runnerNice,
     }),
     close: async () => {},

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { runnerArgs } from '../../src/cli/runner-command.ts'
 import { FACTS, type FixtureSite, startFixtureSite } from '../fixtures/site.ts'
 import { runTest } from '../support/api.ts'
 import { startWpsServer } from '../support/wps-process.ts'
@@ -67,7 +68,7 @@ describe('the compiled build', () => {
         .filter((p) => p.ppid === server.child.pid && p.command.includes(' runner'))
         .map((p) => commandLine(p.pid))
       assert.equal(runners.length, 1, `one runner: ${JSON.stringify(runners)}`)
-      assert.deepEqual(runners[0]?.slice(1), [join(BUILD, 'wps.mjs'), 'runner'])
+      assert.deepEqual(runners[0]?.slice(1), runnerArgs(join(BUILD, 'wps.mjs')))
       // (a server run from source through tsx would have started bin/wps.mjs instead)
     } finally {
       const { leftovers } = await server.stop()

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { FlyBackend, NatsLink, PARENT_ENV, Pool, parseGuest } from '@world-page-speed/flame'
 import { type FakeFly, startFakeFly } from '@world-page-speed/flame/testing'
+import { runnerArgs } from '../../src/cli/runner-command.ts'
 import { timedNav } from '../../src/speedtest/timed-nav.ts'
 import { FACTS } from '../fixtures/site.ts'
 import {
@@ -53,7 +54,7 @@ describe('runners as Fly.io Machines', () => {
     const machines = live()
     assert.equal(machines.length, 1, 'one runner machine, reused')
     const machine = machines[0]!
-    assert.deepEqual(machine.config.init.cmd, ['node', 'bin/wps.mjs', 'runner'])
+    assert.deepEqual(machine.config.init.cmd, ['node', ...runnerArgs('bin/wps.mjs')])
     assert.equal(machine.region, 'fra')
     assert.deepEqual(machine.config.guest, { cpu_kind: 'performance', cpus: 2, memory_mb: 4096 })
     assert.ok(PARENT_ENV in machine.config.env)

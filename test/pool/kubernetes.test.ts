@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { PARENT_ENV, parsePodLike } from '@world-page-speed/flame'
 import { FakeKubernetes } from '@world-page-speed/flame/testing'
 import { parseAllDocuments } from 'yaml'
+import { runnerArgs } from '../../src/cli/runner-command.ts'
 import type { RegionResult, SpeedTest } from '../../src/speedtest/model.ts'
 import { FACTS } from '../fixtures/site.ts'
 import { runTest, waitUntil } from '../support/api.ts'
@@ -108,7 +109,7 @@ describe('runners as Kubernetes pods', () => {
     assert.equal(pods.length, 1, 'one runner pod, reused')
     const pod = pods[0]!
     const container = pod.spec.containers[0]!
-    assert.deepEqual(container.command, ['node', 'bin/wps.mjs', 'runner'])
+    assert.deepEqual(container.command, ['node', ...runnerArgs('bin/wps.mjs')])
     assert.equal(container.image, 'registry.example.com/world-page-speed:latest')
     assert.deepEqual(container.resources, {
       requests: { cpu: '2', memory: '2Gi' },
