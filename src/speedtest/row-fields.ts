@@ -77,6 +77,9 @@ const FIELDS: Record<keyof Omit<RegionResult, 'region' | 'node' | 'status'>, Che
   trimmed: arrayOf(isString),
 }
 
+/** Looked up by the message's own keys: most row updates carry a few of the 25 fields. */
+const CHECKS: ReadonlyMap<string, Check> = new Map(Object.entries(FIELDS))
+
 /** The row fields of `message` whose types hold, `status` first; null without a known status. */
 export function rowFields(
   message: Record<string, unknown>,
@@ -84,9 +87,10 @@ export function rowFields(
   const { status } = message
   if (typeof status !== 'string' || !STATUSES.includes(status)) return null
   const fields: Record<string, unknown> = { status }
-  for (const [name, check] of Object.entries(FIELDS)) {
+  for (const name of Object.keys(message)) {
+    const check = CHECKS.get(name)
     const value = message[name]
-    if (value !== undefined && check(value)) fields[name] = value
+    if (check !== undefined && value !== undefined && check(value)) fields[name] = value
   }
   // Checked field by field above, against the same names and types as RegionResult's.
   return fields as { status: RegionStatus } & Partial<RegionResult>
