@@ -17,6 +17,7 @@
  * A crashed browser does not throw: measurements report `browser_crashed`, and
  * `alive` turns false so the owner can replace the host.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { CDPSession } from 'puppeteer-core'
 import { processCpu, type QuietOutcome, untilQuiet } from './browser-quiet.ts'
 import { browserCrashedError } from './errors.ts'
@@ -26,6 +27,9 @@ import { failedMeasurement, type MeasureOptions } from './measure.ts'
 import { measureViews } from './repeat-view.ts'
 import { closeSlot, openSlot, type Slot } from './slot.ts'
 import type { Measurement } from './types.ts'
+
+/** How long close() lets the used context and the spare finish before Chromium is closed under them. */
+const CLOSE_TIDY_MS = 3000
 
 export interface BrowserHostOptions extends LaunchOptions {
   /** Keep a pre-opened context+page for the next measurement (default true). */
@@ -178,7 +182,11 @@ export class BrowserHost {
     if (this.#closed) return
     this.#closed = true
     this.#closing.abort()
-    await Promise.allSettled([...this.#retiring, this.#spare?.then(closeSlot)])
+    // Tidy up what is open, but never wait on it for ever: Chromium's close ends it anyway.
+    await Promise.race([
+      Promise.allSettled([...this.#retiring, this.#spare?.then(closeSlot)]),
+      sleep(CLOSE_TIDY_MS, undefined, { ref: false }),
+    ])
     this.#spare = undefined
     await this.#chromium.close()
   }

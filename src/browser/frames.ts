@@ -216,12 +216,15 @@ async function recordAs(slot: VisualSlot, name: DeviceName, filmstrip: boolean):
     // Two animation frames after the device emulation, so the screencast's first frame is
     // painted at the emulated size (one painted before it shows the window's size, with a
     // dark band below: not the blank start the filmstrip needs).
-    await session
-      .send('Runtime.evaluate', {
+    // Bounded: a page that paints no frame (a browser closing around a spare being
+    // prepared) must not hold the slot, and the host's close, for ever.
+    await bounded(
+      session.send('Runtime.evaluate', {
         expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
         awaitPromise: true,
-      })
-      .catch(() => {})
+      }),
+      READ_TIMEOUT_MS,
+    )
     await session.send('Page.startScreencast', SCREENCAST)
     // The blank page's own frame, so the filmstrip starts from what the user saw before anything loaded.
     await waitFor(() => frames.length > 0, 500)
