@@ -18,7 +18,7 @@
  * follower that reads the test after `done` finds every row final.
  */
 import type { Cluster } from '../cluster/types.ts'
-import { emptyMetrics, type RegionResult } from './model.ts'
+import { type RegionResult, wholeRow } from './model.ts'
 import { rowFields } from './row-fields.ts'
 import type { TestRun } from './test-run.ts'
 import { isFinal } from './test-run.ts'
@@ -134,20 +134,5 @@ export function parseFollowMessage(message: unknown): FollowMessage | null {
   if (typeof row.node !== 'string' || typeof row.region !== 'string') return null
   const fields = rowFields(row)
   if (!fields?.metrics) return null
-  return {
-    type,
-    result: {
-      httpStatus: null,
-      finalUrl: null,
-      requests: null,
-      transferBytes: null,
-      cold: null,
-      bootMs: null,
-      error: null,
-      ...fields,
-      metrics: { ...emptyMetrics(), ...fields.metrics },
-      node: row.node,
-      region: row.region,
-    },
-  }
+  return { type, result: wholeRow(fields, fields.metrics, { node: row.node, region: row.region }) }
 }

@@ -142,3 +142,28 @@ export const emptyMetrics = (): Metrics => ({
   domContentLoaded: null,
   load: null,
 })
+
+/**
+ * A whole RegionResult from what a row said of itself (its stored body, or a row relayed
+ * over the network): the fields every row has default to null when absent, and metrics
+ * missing from it to null.
+ */
+export function wholeRow(
+  fields: Partial<RegionResult> & { status: RegionStatus },
+  metrics: Partial<Metrics> | undefined,
+  identity: { node: string; region: string },
+): RegionResult {
+  return {
+    httpStatus: null,
+    finalUrl: null,
+    requests: null,
+    transferBytes: null,
+    cold: null,
+    bootMs: null,
+    error: null,
+    ...fields,
+    metrics: { ...emptyMetrics(), ...metrics },
+    node: identity.node,
+    region: identity.region,
+  }
+}

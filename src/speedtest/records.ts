@@ -14,13 +14,7 @@
  */
 import type { Metrics, RequestEntry } from '../browser/types.ts'
 import type { JsonObject, RowInput, StoredRow, StoredTest } from '../store/index.ts'
-import {
-  emptyMetrics,
-  type RegionResult,
-  type RegionStatus,
-  type SpeedTest,
-  type TestState,
-} from './model.ts'
+import { type RegionResult, type RegionStatus, type SpeedTest, type TestState, wholeRow } from './model.ts'
 
 export interface RegionSummary {
   region: string
@@ -62,20 +56,11 @@ export function toRowInput(result: RegionResult, position: number): RowInput {
 export function fromStoredRow(row: StoredRow): RegionResult {
   const body = row.body
   const known = STATUSES.includes(row.status)
-  const result: RegionResult = {
-    httpStatus: null,
-    finalUrl: null,
-    requests: null,
-    transferBytes: null,
-    cold: null,
-    bootMs: null,
-    error: null,
-    ...(body as Partial<RegionResult>),
-    metrics: { ...emptyMetrics(), ...(isObject(body.metrics) ? (body.metrics as Partial<Metrics>) : {}) },
-    node: row.node,
-    region: row.region,
-    status: known ? (row.status as RegionStatus) : 'error',
-  }
+  const result: RegionResult = wholeRow(
+    { ...(body as Partial<RegionResult>), status: known ? (row.status as RegionStatus) : 'error' },
+    isObject(body.metrics) ? (body.metrics as Partial<Metrics>) : undefined,
+    row,
+  )
   if (!known) result.error = { code: 'internal', message: `The stored row had status "${row.status}".` }
   const entries = row.artifacts.entries
   if (Array.isArray(entries)) result.entries = entries as RegionResult['entries']
